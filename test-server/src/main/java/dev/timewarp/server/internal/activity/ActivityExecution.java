@@ -1,0 +1,602 @@
+package dev.timewarp.server.internal.activity;
+
+import com.google.protobuf.ByteString;
+import dev.timewarp.server.internal.engine.EngineException;
+import dev.timewarp.server.internal.engine.InFlight;
+import dev.timewarp.server.internal.history.HistoryLog;
+import dev.timewarp.server.internal.matching.Poller;
+import dev.timewarp.server.internal.matching.TaskQueueKey;
+import dev.timewarp.server.internal.time.Deadline;
+import dev.timewarp.server.internal.time.ProtoTime;
+import dev.timewarp.server.internal.token.TaskToken;
+import io.temporal.api.command.v1.ScheduleActivityTaskCommandAttributes;
+import io.temporal.api.common.v1.Payloads;
+import io.temporal.api.common.v1.RetryPolicy;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.enums.v1.PendingActivityState;
+import io.temporal.api.enums.v1.RetryState;
+import io.temporal.api.enums.v1.TimeoutType;
+import io.temporal.api.failure.v1.Failure;
+import io.temporal.api.failure.v1.TimeoutFailureInfo;
+import io.temporal.api.history.v1.ActivityTaskCanceledEventAttributes;
+import io.temporal.api.history.v1.ActivityTaskCompletedEventAttributes;
+import io.temporal.api.history.v1.ActivityTaskFailedEventAttributes;
+import io.temporal.api.history.v1.ActivityTaskStartedEventAttributes;
+import io.temporal.api.history.v1.ActivityTaskTimedOutEventAttributes;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.api.workflowservice.v1.PollActivityTaskQueueResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * One activity from scheduling to its closing event: dispatch, attempts, the four timeouts,
+ * retries, heartbeats and cancellation, as the real server runs them. Runs under the engine lock.
+ */
+public final class ActivityExecution {
+  static final String NOT_STARTED_DETAILS = "\"ACTIVITY_ID_NOT_STARTED\"";
+  static final String NOT_ENOUGH_TIME =
+      "Not enough time to schedule next retry before activity ScheduleToClose timeout, giving up"
+          + " retrying";
+
+  /** Where the activity is in its life. */
+  public enum State {
+    /** Queued for a worker, or backing off before the next attempt. */
+    SCHEDULED,
+    /** An attempt is running on a worker. */
+    STARTED,
+    CLOSED
+  }
+
+  private final ActivityOwner owner;
+  private final long scheduledEventId;
+  private final ScheduleActivityTaskCommandAttributes options;
+  private final Instant firstScheduledTime;
+  private final Duration scheduleToClose;
+  private final Duration scheduleToStart;
+  private final Duration startToClose;
+  private final Duration heartbeatTimeout;
+  private final RetryPolicy retryPolicy;
+  private final Optional<Instant> retryExpiration;
+  private final List<ActivityAttempt> attempts = new ArrayList<>();
+
+  private State state = State.SCHEDULED;
+  private int attempt = 1;
+  private Instant scheduledTime;
+  private Instant startedTime;
+  private String startedIdentity = "";
+  private String startedRequestId = "";
+  private long dispatchSequence;
+  private long startSequence;
+  private boolean cancelRequested;
+  private long cancelRequestedEventId;
+  private Payloads heartbeatDetails;
+  private Instant lastHeartbeatTime;
+  private Failure lastFailure;
+  private String lastWorkerIdentity = "";
+  private Instant lastAttemptCompleteTime;
+  private Deadline scheduleToStartDeadline;
+  private Deadline scheduleToCloseDeadline;
+  private Deadline startToCloseDeadline;
+  private Deadline heartbeatDeadline;
+  private Deadline retryDeadline;
+
+  private ActivityExecution(
+      ActivityOwner owner,
+      long scheduledEventId,
+      ScheduleActivityTaskCommandAttributes options,
+      Instant scheduledAt) {
+    this.owner = owner;
+    this.scheduledEventId = scheduledEventId;
+    this.options = options;
+    this.firstScheduledTime = scheduledAt;
+    this.scheduledTime = scheduledAt;
+    this.scheduleToClose = ProtoTime.duration(options.getScheduleToCloseTimeout());
+    this.scheduleToStart = ProtoTime.duration(options.getScheduleToStartTimeout());
+    this.startToClose = ProtoTime.duration(options.getStartToCloseTimeout());
+    this.heartbeatTimeout = ProtoTime.duration(options.getHeartbeatTimeout());
+    this.retryPolicy = options.getRetryPolicy();
+    this.retryExpiration =
+        scheduleToClose.isZero() ? Optional.empty() : Optional.of(scheduledAt.plus(scheduleToClose));
+  }
+
+  /** Creates the activity for a written ActivityTaskScheduled event and dispatches attempt 1. */
+  public static ActivityExecution schedule(
+      ActivityOwner owner, long scheduledEventId, ScheduleActivityTaskCommandAttributes normalized) {
+    ActivityExecution activity =
+        new ActivityExecution(owner, scheduledEventId, normalized, owner.engine().now());
+    activity.retryExpiration.ifPresent(
+        at ->
+            activity.scheduleToCloseDeadline =
+                activity.arm(at, "ScheduleToClose", () -> activity.timeOut(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE)));
+    activity.dispatch();
+    return activity;
+  }
+
+  // ---- accessors ------------------------------------------------------------------------------
+
+  public long scheduledEventId() {
+    return scheduledEventId;
+  }
+
+  public String activityId() {
+    return options.getActivityId();
+  }
+
+  public String activityType() {
+    return options.getActivityType().getName();
+  }
+
+  public State state() {
+    return state;
+  }
+
+  public int attempt() {
+    return attempt;
+  }
+
+  public boolean isCancelRequested() {
+    return cancelRequested;
+  }
+
+  public List<ActivityAttempt> attempts() {
+    return Collections.unmodifiableList(attempts);
+  }
+
+  public TaskQueueKey queue() {
+    return new TaskQueueKey(
+        owner.namespaceName(), options.getTaskQueue().getName(), TaskQueueKey.Type.ACTIVITY);
+  }
+
+  private Instant now() {
+    return owner.engine().now();
+  }
+
+  private Deadline arm(Instant at, String what, Runnable action) {
+    return owner
+        .engine()
+        .deadlines()
+        .schedule(at, what + " of activity " + activityType() + " (" + activityId() + ")", action);
+  }
+
+  private ActivityAttempt currentAttempt() {
+    return attempts.get(attempts.size() - 1);
+  }
+
+  // ---- dispatch and start ---------------------------------------------------------------------
+
+  private void dispatch() {
+    long sequence = ++dispatchSequence;
+    retryDeadline = null;
+    attempts.add(new ActivityAttempt(attempt, scheduledTime));
+    if (!scheduleToStart.isZero()) {
+      scheduleToStartDeadline =
+          arm(
+              scheduledTime.plus(scheduleToStart),
+              "ScheduleToStart",
+              () -> timeOut(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START));
+    }
+    owner.engine().matching().offer(queue(), poller -> tryStart(sequence, poller));
+  }
+
+  private Optional<Object> tryStart(long sequence, Poller poller) {
+    if (!owner.isOpen() || state != State.SCHEDULED || sequence != dispatchSequence) {
+      return Optional.empty();
+    }
+    start(poller.identity(), UUID.randomUUID().toString());
+    return Optional.of(pollResponse());
+  }
+
+  private void start(String identity, String requestId) {
+    state = State.STARTED;
+    startedTime = now();
+    startedIdentity = identity;
+    startedRequestId = requestId;
+    startSequence++;
+    cancel(scheduleToStartDeadline);
+    ActivityAttempt current = currentAttempt();
+    current.startedTime = startedTime;
+    current.workerIdentity = identity;
+    if (!startToClose.isZero()) {
+      startToCloseDeadline =
+          arm(
+              startedTime.plus(startToClose),
+              "StartToClose",
+              () -> timeOut(TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE));
+    }
+    armHeartbeat();
+  }
+
+  private void armHeartbeat() {
+    cancel(heartbeatDeadline);
+    if (heartbeatTimeout.isZero() || state != State.STARTED) {
+      return;
+    }
+    Instant from =
+        lastHeartbeatTime != null && lastHeartbeatTime.isAfter(startedTime)
+            ? lastHeartbeatTime
+            : startedTime;
+    heartbeatDeadline =
+        arm(from.plus(heartbeatTimeout), "Heartbeat", () -> timeOut(TimeoutType.TIMEOUT_TYPE_HEARTBEAT));
+  }
+
+  private PollActivityTaskQueueResponse pollResponse() {
+    PollActivityTaskQueueResponse.Builder response =
+        PollActivityTaskQueueResponse.newBuilder()
+            .setTaskToken(token())
+            .setWorkflowNamespace(owner.namespaceName())
+            .setWorkflowExecution(
+                io.temporal.api.common.v1.WorkflowExecution.newBuilder()
+                    .setWorkflowId(owner.workflowId())
+                    .setRunId(owner.runId()))
+            .setActivityId(activityId())
+            .setActivityType(options.getActivityType())
+            .setScheduledTime(ProtoTime.timestamp(firstScheduledTime))
+            .setCurrentAttemptScheduledTime(ProtoTime.timestamp(scheduledTime))
+            .setStartedTime(ProtoTime.timestamp(startedTime))
+            .setAttempt(attempt)
+            .setScheduleToCloseTimeout(options.getScheduleToCloseTimeout())
+            .setStartToCloseTimeout(options.getStartToCloseTimeout())
+            .setHeartbeatTimeout(options.getHeartbeatTimeout())
+            .setRetryPolicy(retryPolicy);
+    if (options.hasHeader()) {
+      response.setHeader(options.getHeader());
+    }
+    if (options.hasInput()) {
+      response.setInput(options.getInput());
+    }
+    if (heartbeatDetails != null) {
+      response.setHeartbeatDetails(heartbeatDetails);
+    }
+    if (options.hasPriority()) {
+      response.setPriority(options.getPriority());
+    }
+    owner.describeTask(response);
+    return response.build();
+  }
+
+  private ByteString token() {
+    return TaskToken.newBuilder()
+        .setKind(TaskToken.Kind.ACTIVITY_TASK)
+        .setNamespace(owner.namespaceName())
+        .setWorkflowId(owner.workflowId())
+        .setRunId(owner.runId())
+        .setScheduledEventId(scheduledEventId)
+        .setAttempt(attempt)
+        .setActivityId(activityId())
+        .setSequence(startSequence)
+        .build()
+        .toByteString();
+  }
+
+  /** Whether a worker's token still names the running attempt. */
+  public boolean acceptsToken(TaskToken token) {
+    return state == State.STARTED
+        && token.getAttempt() == attempt
+        && token.getSequence() == startSequence;
+  }
+
+  // ---- worker responses -----------------------------------------------------------------------
+
+  public void complete(Payloads result, String identity) {
+    if (state == State.SCHEDULED) {
+      start(identity, ""); // completing by id before any poll fabricates the start
+    }
+    currentAttempt().end(ActivityAttempt.Outcome.COMPLETED, now(), null);
+    ActivityTaskCompletedEventAttributes.Builder attributes =
+        ActivityTaskCompletedEventAttributes.newBuilder()
+            .setScheduledEventId(scheduledEventId)
+            .setStartedEventId(HistoryLog.TRANSIENT_EVENT_ID)
+            .setIdentity(identity);
+    if (result.getPayloadsCount() > 0) {
+      attributes.setResult(result);
+    }
+    closeWith(newEvent(EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED).setActivityTaskCompletedEventAttributes(attributes));
+  }
+
+  public void fail(Failure failure, String identity, Optional<Payloads> lastHeartbeat) {
+    lastHeartbeat.ifPresent(details -> recordHeartbeat(details, identity));
+    lastAttemptCompleteTime = now();
+    Decision decision = decide(failure, Optional.empty());
+    if (decision.retryState() == RetryState.RETRY_STATE_IN_PROGRESS) {
+      retry(failure, ActivityAttempt.Outcome.FAILED, decision.backoff());
+      return;
+    }
+    currentAttempt().end(ActivityAttempt.Outcome.FAILED, now(), failure);
+    closeWith(
+        newEvent(EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED)
+            .setActivityTaskFailedEventAttributes(
+                ActivityTaskFailedEventAttributes.newBuilder()
+                    .setScheduledEventId(scheduledEventId)
+                    .setStartedEventId(HistoryLog.TRANSIENT_EVENT_ID)
+                    .setFailure(failure)
+                    .setRetryState(decision.retryState())
+                    .setIdentity(identity)));
+  }
+
+  public void respondCanceled(Payloads details, String identity) {
+    if (!cancelRequested) {
+      throw EngineException.invalidArgument(
+          "unable to mark activity as canceled without activity being request canceled first");
+    }
+    currentAttempt().end(ActivityAttempt.Outcome.CANCELED, now(), null);
+    closeWith(canceledEvent(details, identity, HistoryLog.TRANSIENT_EVENT_ID));
+  }
+
+  /** Records a heartbeat; returns whether cancellation has been requested. */
+  public boolean heartbeat(Optional<Payloads> details, String identity) {
+    recordHeartbeat(details.orElse(Payloads.getDefaultInstance()), identity);
+    return cancelRequested;
+  }
+
+  private void recordHeartbeat(Payloads details, String identity) {
+    heartbeatDetails = details;
+    lastHeartbeatTime = now();
+    if (!identity.isEmpty()) {
+      lastWorkerIdentity = identity;
+    }
+    if (!attempts.isEmpty()) {
+      ActivityAttempt current = currentAttempt();
+      current.heartbeatCount++;
+      current.lastHeartbeatDetails = details;
+    }
+    armHeartbeat();
+  }
+
+  /**
+   * The workflow asked to cancel. Not started: cancelled at once (the caller writes the events).
+   * Started: only flagged; the worker learns it from its next heartbeat.
+   */
+  public void requestCancel(long cancelRequestedEventId, String identity) {
+    this.cancelRequested = true;
+    this.cancelRequestedEventId = cancelRequestedEventId;
+    if (state == State.SCHEDULED) {
+      currentAttempt().end(ActivityAttempt.Outcome.NOT_STARTED, now(), null);
+      Payloads details =
+          Payloads.newBuilder()
+              .addPayloads(
+                  io.temporal.api.common.v1.Payload.newBuilder()
+                      .putMetadata("encoding", ByteString.copyFromUtf8("json/plain"))
+                      .setData(ByteString.copyFromUtf8(NOT_STARTED_DETAILS)))
+              .build();
+      closeWith(canceledEvent(details, identity, 0));
+    }
+  }
+
+  private HistoryEvent.Builder canceledEvent(Payloads details, String identity, long startedId) {
+    ActivityTaskCanceledEventAttributes.Builder attributes =
+        ActivityTaskCanceledEventAttributes.newBuilder()
+            .setScheduledEventId(scheduledEventId)
+            .setStartedEventId(startedId)
+            .setLatestCancelRequestedEventId(cancelRequestedEventId)
+            .setIdentity(identity);
+    if (details.getPayloadsCount() > 0) {
+      attributes.setDetails(details);
+    }
+    return newEvent(EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED)
+        .setActivityTaskCanceledEventAttributes(attributes);
+  }
+
+  // ---- timeouts and retries -------------------------------------------------------------------
+
+  private void timeOut(TimeoutType type) {
+    if (state == State.CLOSED || !owner.isOpen()) {
+      return;
+    }
+    Failure timeout = timeoutFailure(type, "activity " + TimeoutNames.of(type) + " timeout");
+    Decision decision = decide(timeout, Optional.of(type));
+    if (decision.retryState() == RetryState.RETRY_STATE_IN_PROGRESS) {
+      retry(timeout, ActivityAttempt.Outcome.TIMED_OUT, decision.backoff());
+      return;
+    }
+    Failure written = timeout;
+    if (decision.retryState() == RetryState.RETRY_STATE_TIMEOUT
+        && type != TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START) {
+      written = timeoutFailure(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE, NOT_ENOUGH_TIME);
+    }
+    if (lastFailure != null) {
+      written = written.toBuilder().setCause(lastFailure).build();
+    }
+    boolean wasStarted = state == State.STARTED;
+    currentAttempt()
+        .end(
+            wasStarted ? ActivityAttempt.Outcome.TIMED_OUT : ActivityAttempt.Outcome.NOT_STARTED,
+            now(),
+            written);
+    closeWith(
+        newEvent(EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT)
+            .setActivityTaskTimedOutEventAttributes(
+                ActivityTaskTimedOutEventAttributes.newBuilder()
+                    .setScheduledEventId(scheduledEventId)
+                    .setStartedEventId(wasStarted ? HistoryLog.TRANSIENT_EVENT_ID : 0)
+                    .setFailure(written)
+                    .setRetryState(decision.retryState())));
+  }
+
+  private Failure timeoutFailure(TimeoutType type, String message) {
+    TimeoutFailureInfo.Builder info = TimeoutFailureInfo.newBuilder().setTimeoutType(type);
+    if (heartbeatDetails != null && heartbeatDetails.getPayloadsCount() > 0) {
+      info.setLastHeartbeatDetails(heartbeatDetails);
+    }
+    return Failure.newBuilder()
+        .setMessage(message)
+        .setSource("Server")
+        .setTimeoutFailureInfo(info)
+        .build();
+  }
+
+  record Decision(RetryState retryState, Duration backoff) {}
+
+  private Decision decide(Failure failure, Optional<TimeoutType> timeout) {
+    if (cancelRequested) {
+      return new Decision(RetryState.RETRY_STATE_CANCEL_REQUESTED, Duration.ZERO);
+    }
+    if (timeout.isPresent()
+        && (timeout.get() == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START
+            || timeout.get() == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE)) {
+      return new Decision(RetryState.RETRY_STATE_TIMEOUT, Duration.ZERO);
+    }
+    if (!Retryability.isRetryable(failure, retryPolicy)) {
+      return new Decision(RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE, Duration.ZERO);
+    }
+    if (retryPolicy.getMaximumAttempts() > 0 && attempt >= retryPolicy.getMaximumAttempts()) {
+      return new Decision(RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED, Duration.ZERO);
+    }
+    Optional<Duration> backoff =
+        RetryPolicies.backoff(retryPolicy, attempt, Retryability.nextRetryDelay(failure));
+    if (backoff.isEmpty()) {
+      return new Decision(RetryState.RETRY_STATE_TIMEOUT, Duration.ZERO);
+    }
+    if (retryExpiration.isPresent() && now().plus(backoff.get()).isAfter(retryExpiration.get())) {
+      return new Decision(RetryState.RETRY_STATE_TIMEOUT, Duration.ZERO);
+    }
+    return new Decision(RetryState.RETRY_STATE_IN_PROGRESS, backoff.get());
+  }
+
+  /** An intermediate attempt ended: nothing is written; the next attempt waits out its backoff. */
+  private void retry(Failure failure, ActivityAttempt.Outcome outcome, Duration backoff) {
+    currentAttempt().end(outcome, now(), failure);
+    lastFailure = failure;
+    lastWorkerIdentity = startedIdentity;
+    attempt++;
+    scheduledTime = now().plus(backoff);
+    state = State.SCHEDULED;
+    startedTime = null;
+    startedIdentity = "";
+    startedRequestId = "";
+    cancel(startToCloseDeadline);
+    cancel(heartbeatDeadline);
+    cancel(scheduleToStartDeadline);
+    retryDeadline = arm(scheduledTime, "retry backoff", this::dispatch);
+  }
+
+  // ---- closing --------------------------------------------------------------------------------
+
+  private HistoryEvent.Builder newEvent(EventType type) {
+    return HistoryEvent.newBuilder()
+        .setEventType(type)
+        .setEventTime(ProtoTime.timestamp(now()));
+  }
+
+  /** Writes Started (if an attempt was running) and the closing event, then lets go. */
+  private void closeWith(HistoryEvent.Builder closing) {
+    List<HistoryEvent.Builder> events = new ArrayList<>(2);
+    if (state == State.STARTED) {
+      ActivityTaskStartedEventAttributes.Builder started =
+          ActivityTaskStartedEventAttributes.newBuilder()
+              .setScheduledEventId(scheduledEventId)
+              .setAttempt(attempt)
+              .setIdentity(startedIdentity)
+              .setRequestId(startedRequestId);
+      if (lastFailure != null) {
+        started.setLastFailure(lastFailure);
+      }
+      events.add(
+          HistoryEvent.newBuilder()
+              .setEventType(EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)
+              .setEventTime(ProtoTime.timestamp(startedTime))
+              .setActivityTaskStartedEventAttributes(started));
+    }
+    events.add(closing);
+    state = State.CLOSED;
+    cancelAllDeadlines();
+    owner.activityClosed(this);
+    owner.addWorkflowEvents(events);
+  }
+
+  /** The owner closed (workflow completed): nothing of this activity may fire any more. */
+  public void ownerClosed() {
+    cancelAllDeadlines();
+  }
+
+  private void cancelAllDeadlines() {
+    cancel(scheduleToStartDeadline);
+    cancel(scheduleToCloseDeadline);
+    cancel(startToCloseDeadline);
+    cancel(heartbeatDeadline);
+    cancel(retryDeadline);
+  }
+
+  private static void cancel(Deadline deadline) {
+    if (deadline != null) {
+      deadline.cancel();
+    }
+  }
+
+  // ---- observation ----------------------------------------------------------------------------
+
+  public void describeInFlight(List<InFlight> out) {
+    if (!owner.isOpen()) {
+      return;
+    }
+    String subject = "activity " + activityType() + " (" + activityId() + ") attempt " + attempt;
+    if (state == State.STARTED) {
+      out.add(
+          new InFlight(
+              InFlight.Kind.ACTIVITY_RUNNING,
+              subject
+                  + " running on worker "
+                  + startedIdentity
+                  + " for "
+                  + ProtoTime.describe(Duration.between(startedTime, now()))));
+    } else if (state == State.SCHEDULED
+        && (retryDeadline == null || !retryDeadline.isPending())
+        && owner.engine().matching().hasLivePoller(queue())) {
+      out.add(
+          new InFlight(
+              InFlight.Kind.ACTIVITY_TASK_QUEUED,
+              subject + " queued on " + queue() + " of " + owner.describe()));
+    }
+  }
+
+  public PendingActivityInfo pendingInfo() {
+    PendingActivityState pendingState =
+        cancelRequested
+            ? PendingActivityState.PENDING_ACTIVITY_STATE_CANCEL_REQUESTED
+            : state == State.STARTED
+                ? PendingActivityState.PENDING_ACTIVITY_STATE_STARTED
+                : PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED;
+    PendingActivityInfo.Builder info =
+        PendingActivityInfo.newBuilder()
+            .setActivityId(activityId())
+            .setActivityType(options.getActivityType())
+            .setState(pendingState)
+            .setAttempt(attempt)
+            .setMaximumAttempts(retryPolicy.getMaximumAttempts())
+            .setScheduledTime(ProtoTime.timestamp(scheduledTime))
+            .setLastWorkerIdentity(
+                !startedIdentity.isEmpty() ? startedIdentity : lastWorkerIdentity);
+    if (startedTime != null) {
+      info.setLastStartedTime(ProtoTime.timestamp(startedTime));
+    }
+    if (lastHeartbeatTime != null) {
+      info.setLastHeartbeatTime(ProtoTime.timestamp(lastHeartbeatTime));
+      if (heartbeatDetails != null) {
+        info.setHeartbeatDetails(heartbeatDetails);
+      }
+    }
+    if (lastFailure != null) {
+      info.setLastFailure(lastFailure);
+    }
+    retryExpiration.ifPresent(at -> info.setExpirationTime(ProtoTime.timestamp(at)));
+    if (state == State.SCHEDULED && now().isBefore(scheduledTime)) {
+      info.setNextAttemptScheduleTime(ProtoTime.timestamp(scheduledTime));
+      if (lastAttemptCompleteTime != null) {
+        info.setCurrentRetryInterval(
+            ProtoTime.duration(Duration.between(lastAttemptCompleteTime, scheduledTime)));
+      }
+    }
+    if (lastAttemptCompleteTime != null) {
+      info.setLastAttemptCompleteTime(ProtoTime.timestamp(lastAttemptCompleteTime));
+    }
+    if (options.hasPriority()) {
+      info.setPriority(options.getPriority());
+    }
+    return info.build();
+  }
+}

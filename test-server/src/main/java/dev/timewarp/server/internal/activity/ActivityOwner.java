@@ -1,0 +1,34 @@
+package dev.timewarp.server.internal.activity;
+
+import dev.timewarp.server.internal.engine.Engine;
+import io.temporal.api.history.v1.HistoryEvent;
+import java.util.List;
+
+/**
+ * What an activity needs from whoever owns it: a workflow run today, a standalone activity
+ * execution later. One state machine, two owners.
+ */
+public interface ActivityOwner {
+  Engine engine();
+
+  String namespaceName();
+
+  String workflowId();
+
+  String runId();
+
+  /** Whether the owner still accepts activity outcomes. */
+  boolean isOpen();
+
+  /** Records events the owner must react to, in order (for workflows: then a workflow task). */
+  void addWorkflowEvents(List<HistoryEvent.Builder> events);
+
+  /** The activity closed; the owner forgets it as pending. */
+  void activityClosed(ActivityExecution activity);
+
+  /** Adds the owner's fields (e.g. the workflow type) to a task handed to a worker. */
+  void describeTask(io.temporal.api.workflowservice.v1.PollActivityTaskQueueResponse.Builder response);
+
+  /** A short description for diagnostics, e.g. "workflow 'order-42' (run …)". */
+  String describe();
+}

@@ -1,0 +1,34 @@
+package dev.timewarp.server.internal.engine;
+
+/**
+ * One reason the server is busy right now. Busy-ness is always recomputed from state, never
+ * counted, so nothing can leak.
+ */
+public record InFlight(Kind kind, String description) {
+
+  /** What kind of work is in flight; decides whether an explicit advance waits for it. */
+  public enum Kind {
+    /** A client holds a time-skipping lock. */
+    CLIENT_LOCK,
+    /** A workflow task is queued for a live poller or owed by a worker. */
+    WORKFLOW_TASK,
+    /** A workflow task is queued on a task queue nobody polls: progress needs a worker to come. */
+    WORKFLOW_TASK_UNPOLLED,
+    /** An activity task is queued on a task queue with a live poller. */
+    ACTIVITY_TASK_QUEUED,
+    /** An activity attempt is running on a worker. */
+    ACTIVITY_RUNNING,
+    /** A query is waiting for a worker. */
+    QUERY
+  }
+
+  /** Whether an explicit advance should wait for this before moving time again. */
+  public boolean settlesSoon() {
+    return kind == Kind.WORKFLOW_TASK || kind == Kind.ACTIVITY_TASK_QUEUED || kind == Kind.QUERY;
+  }
+
+  @Override
+  public String toString() {
+    return description;
+  }
+}

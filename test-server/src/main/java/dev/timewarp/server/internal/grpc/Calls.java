@@ -1,0 +1,87 @@
+package dev.timewarp.server.internal.grpc;
+
+import dev.timewarp.server.internal.engine.Engine;
+import dev.timewarp.server.internal.engine.EngineException;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/** Shared plumbing for the shells: run under the engine, answer or map the error. */
+final class Calls {
+  /** Matching's long-poll interval. */
+  static final Duration TASK_POLL_INTERVAL = Duration.ofSeconds(60);
+  /** History long polls come back empty after this, and the client polls again. */
+  static final Duration HISTORY_POLL_INTERVAL = Duration.ofSeconds(20);
+  private static final Duration MIN_POLL_DEADLINE = Duration.ofSeconds(2);
+  private static final Duration POLL_MARGIN = Duration.ofSeconds(1);
+
+  private Calls() {}
+
+  static <T> void unary(Engine engine, StreamObserver<T> observer, Supplier<T> operation) {
+    T response;
+    try {
+      response = engine.call(operation);
+    } catch (RuntimeException e) {
+      observer.onError(Statuses.toStatus(e));
+      return;
+    }
+    observer.onNext(response);
+    observer.onCompleted();
+  }
+
+  /** Answers with the future's value, on the delivery executor, outside the engine lock. */
+  static <T> void answerWhenDone(
+      Engine engine, StreamObserver<T> observer, CompletableFuture<T> result, Runnable onCancel) {
+    if (observer instanceof ServerCallStreamObserver<T> call) {
+      call.setOnCancelHandler(onCancel);
+    }
+    result.whenCompleteAsync(
+        (value, error) -> {
+          try {
+            if (error != null) {
+              observer.onError(Statuses.toStatus(error));
+            } else {
+              observer.onNext(value);
+              observer.onCompleted();
+            }
+          } catch (IllegalStateException alreadyClosed) {
+            // the caller went away meanwhile
+          }
+        },
+        engine.delivery());
+  }
+
+  /** How long a task poll may wait, by the real frontend's deadline rules. */
+  static Duration taskPollWait() {
+    Deadline deadline = Context.current().getDeadline();
+    if (deadline == null) {
+      throw EngineException.invalidArgument("Context timeout is not set.");
+    }
+    Duration remaining = Duration.ofNanos(deadline.timeRemaining(TimeUnit.NANOSECONDS));
+    if (remaining.compareTo(MIN_POLL_DEADLINE) < 0) {
+      throw new EngineException(
+          EngineException.Code.FAILED_PRECONDITION, "Context timeout is too short.", List.of());
+    }
+    Duration wait = remaining.minus(POLL_MARGIN);
+    return wait.compareTo(TASK_POLL_INTERVAL) < 0 ? wait : TASK_POLL_INTERVAL;
+  }
+
+  /** How long a history long poll may wait before answering "nothing new". */
+  static Duration historyPollWait() {
+    Deadline deadline = Context.current().getDeadline();
+    if (deadline == null) {
+      return HISTORY_POLL_INTERVAL;
+    }
+    Duration wait = Duration.ofNanos(deadline.timeRemaining(TimeUnit.NANOSECONDS)).minus(POLL_MARGIN);
+    if (wait.isNegative()) {
+      wait = Duration.ZERO;
+    }
+    return wait.compareTo(HISTORY_POLL_INTERVAL) < 0 ? wait : HISTORY_POLL_INTERVAL;
+  }
+}

@@ -1,0 +1,284 @@
+package dev.timewarp.server.internal.grpc;
+
+import dev.timewarp.server.internal.engine.Engine;
+import dev.timewarp.server.internal.matching.Matching;
+import dev.timewarp.server.internal.workflow.ActivityTaskRpcs;
+import dev.timewarp.server.internal.workflow.Descriptions;
+import dev.timewarp.server.internal.workflow.HistoryReads;
+import io.grpc.stub.StreamObserver;
+import io.temporal.api.workflowservice.v1.*;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * temporal.api.workflowservice.v1.WorkflowService: translates requests to engine calls. RPCs not
+ * overridden here answer UNIMPLEMENTED with the method's full name (the generated default).
+ */
+public final class WorkflowServiceShell extends WorkflowServiceGrpc.WorkflowServiceImplBase {
+  private final Engine engine;
+  private final ActivityTaskRpcs activities;
+
+  public WorkflowServiceShell(Engine engine) {
+    this.engine = engine;
+    this.activities = new ActivityTaskRpcs(engine);
+  }
+
+  // ---- cluster and namespaces -----------------------------------------------------------------
+
+  @Override
+  public void getSystemInfo(GetSystemInfoRequest request, StreamObserver<GetSystemInfoResponse> observer) {
+    Calls.unary(engine, observer, () -> SystemInfo.RESPONSE);
+  }
+
+  @Override
+  public void registerNamespace(RegisterNamespaceRequest request, StreamObserver<RegisterNamespaceResponse> observer) {
+    Calls.unary(engine, observer, () -> {
+      engine.namespaces().register(request);
+      return RegisterNamespaceResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void describeNamespace(DescribeNamespaceRequest request, StreamObserver<DescribeNamespaceResponse> observer) {
+    Calls.unary(engine, observer, () -> engine.namespaces().describe(request));
+  }
+
+  @Override
+  public void listNamespaces(ListNamespacesRequest request, StreamObserver<ListNamespacesResponse> observer) {
+    Calls.unary(engine, observer, () -> engine.namespaces().list(request));
+  }
+
+  @Override
+  public void updateNamespace(UpdateNamespaceRequest request, StreamObserver<UpdateNamespaceResponse> observer) {
+    Calls.unary(engine, observer, () -> engine.namespaces().update(request));
+  }
+
+  // ---- workflow lifecycle ---------------------------------------------------------------------
+
+  @Override
+  public void startWorkflowExecution(StartWorkflowExecutionRequest request, StreamObserver<StartWorkflowExecutionResponse> observer) {
+    Calls.unary(engine, observer, () -> engine.workflows().startChecked(request));
+  }
+
+  @Override
+  public void signalWithStartWorkflowExecution(
+      SignalWithStartWorkflowExecutionRequest request, StreamObserver<SignalWithStartWorkflowExecutionResponse> observer) {
+    Calls.unary(engine, observer, () -> {
+      StartWorkflowExecutionResponse started = engine.workflows().signalWithStart(request);
+      return SignalWithStartWorkflowExecutionResponse.newBuilder()
+          .setRunId(started.getRunId())
+          .setStarted(started.getStarted())
+          .build();
+    });
+  }
+
+  @Override
+  public void signalWorkflowExecution(SignalWorkflowExecutionRequest request, StreamObserver<SignalWorkflowExecutionResponse> observer) {
+    Calls.unary(engine, observer, () -> {
+      engine.workflows().signal(request);
+      return SignalWorkflowExecutionResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void requestCancelWorkflowExecution(
+      RequestCancelWorkflowExecutionRequest request, StreamObserver<RequestCancelWorkflowExecutionResponse> observer) {
+    Calls.unary(engine, observer, () -> {
+      engine.workflows().requestCancel(request);
+      return RequestCancelWorkflowExecutionResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void terminateWorkflowExecution(
+      TerminateWorkflowExecutionRequest request, StreamObserver<TerminateWorkflowExecutionResponse> observer) {
+    Calls.unary(engine, observer, () -> {
+      engine.workflows().terminate(request);
+      return TerminateWorkflowExecutionResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void describeWorkflowExecution(
+      DescribeWorkflowExecutionRequest request, StreamObserver<DescribeWorkflowExecutionResponse> observer) {
+    Calls.unary(engine, observer, () -> Descriptions.describe(engine.workflows(), request));
+  }
+
+  @Override
+  public void getWorkflowExecutionHistory(
+      GetWorkflowExecutionHistoryRequest request, StreamObserver<GetWorkflowExecutionHistoryResponse> observer) {
+    Duration wait;
+    HistoryReads.Read first;
+    try {
+      wait = Calls.historyPollWait();
+      first = engine.call(() -> HistoryReads.read(engine.workflows(), request));
+    } catch (RuntimeException e) {
+      observer.onError(Statuses.toStatus(e));
+      return;
+    }
+    if (first.answer().isPresent()) {
+      observer.onNext(first.answer().get());
+      observer.onCompleted();
+      return;
+    }
+    CompletableFuture<GetWorkflowExecutionHistoryResponse> result =
+        first.changed()
+            .completeOnTimeout(null, wait.toNanos(), TimeUnit.NANOSECONDS)
+            .thenApplyAsync(changed -> engine.call(() -> HistoryReads.read(engine.workflows(), request))
+                .answer()
+                .orElseGet(() -> HistoryReads.nothingNew(request)), engine.delivery());
+    Calls.answerWhenDone(engine, observer, result, () -> first.changed().cancel(false));
+  }
+
+  // ---- workflow tasks and queries -------------------------------------------------------------
+
+  @Override
+  public void pollWorkflowTaskQueue(PollWorkflowTaskQueueRequest request, StreamObserver<PollWorkflowTaskQueueResponse> observer) {
+    Matching.PollHandle poll;
+    try {
+      Duration wait = Calls.taskPollWait();
+      poll = engine.call(() -> engine.workflows().pollWorkflowTask(request, wait));
+    } catch (RuntimeException e) {
+      observer.onError(Statuses.toStatus(e));
+      return;
+    }
+    Calls.answerWhenDone(
+        engine,
+        observer,
+        poll.result().thenApply(task -> (PollWorkflowTaskQueueResponse) task.orElse(PollWorkflowTaskQueueResponse.getDefaultInstance())),
+        poll.cancel());
+  }
+
+  @Override
+  public void respondWorkflowTaskCompleted(
+      RespondWorkflowTaskCompletedRequest request, StreamObserver<RespondWorkflowTaskCompletedResponse> observer) {
+    Calls.unary(engine, observer, () -> engine.workflows().completeWorkflowTask(request));
+  }
+
+  @Override
+  public void respondWorkflowTaskFailed(
+      RespondWorkflowTaskFailedRequest request, StreamObserver<RespondWorkflowTaskFailedResponse> observer) {
+    Calls.unary(engine, observer, () -> {
+      engine.workflows().failWorkflowTask(request);
+      return RespondWorkflowTaskFailedResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void queryWorkflow(QueryWorkflowRequest request, StreamObserver<QueryWorkflowResponse> observer) {
+    QueryRejections.Outcome outcome;
+    try {
+      outcome = engine.call(() -> QueryRejections.submit(engine.workflows(), request));
+    } catch (RuntimeException e) {
+      observer.onError(Statuses.toStatus(e));
+      return;
+    }
+    Calls.answerWhenDone(engine, observer, outcome.result(), () -> engine.run(outcome.forget()));
+  }
+
+  @Override
+  public void respondQueryTaskCompleted(
+      RespondQueryTaskCompletedRequest request, StreamObserver<RespondQueryTaskCompletedResponse> observer) {
+    Calls.unary(engine, observer, () -> {
+      engine.workflows().respondQueryTaskCompleted(request);
+      return RespondQueryTaskCompletedResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void resetStickyTaskQueue(ResetStickyTaskQueueRequest request, StreamObserver<ResetStickyTaskQueueResponse> observer) {
+    // Timewarp declines sticky queues (every task carries full history), so there is nothing to reset.
+    Calls.unary(engine, observer, () -> {
+      engine.namespaces().require(request.getNamespace());
+      return ResetStickyTaskQueueResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void shutdownWorker(ShutdownWorkerRequest request, StreamObserver<ShutdownWorkerResponse> observer) {
+    Calls.unary(engine, observer, () -> {
+      engine.namespaces().require(request.getNamespace());
+      return ShutdownWorkerResponse.getDefaultInstance();
+    });
+  }
+
+  // ---- activity tasks -------------------------------------------------------------------------
+
+  @Override
+  public void pollActivityTaskQueue(PollActivityTaskQueueRequest request, StreamObserver<PollActivityTaskQueueResponse> observer) {
+    Matching.PollHandle poll;
+    try {
+      Duration wait = Calls.taskPollWait();
+      poll = engine.call(() -> activities.poll(request, wait));
+    } catch (RuntimeException e) {
+      observer.onError(Statuses.toStatus(e));
+      return;
+    }
+    Calls.answerWhenDone(
+        engine,
+        observer,
+        poll.result().thenApply(task -> (PollActivityTaskQueueResponse) task.orElse(PollActivityTaskQueueResponse.getDefaultInstance())),
+        poll.cancel());
+  }
+
+  @Override
+  public void recordActivityTaskHeartbeat(
+      RecordActivityTaskHeartbeatRequest request, StreamObserver<RecordActivityTaskHeartbeatResponse> observer) {
+    Calls.unary(engine, observer, () -> activities.heartbeat(request));
+  }
+
+  @Override
+  public void recordActivityTaskHeartbeatById(
+      RecordActivityTaskHeartbeatByIdRequest request, StreamObserver<RecordActivityTaskHeartbeatByIdResponse> observer) {
+    Calls.unary(engine, observer, () -> activities.heartbeatById(request));
+  }
+
+  @Override
+  public void respondActivityTaskCompleted(
+      RespondActivityTaskCompletedRequest request, StreamObserver<RespondActivityTaskCompletedResponse> observer) {
+    Calls.unary(engine, observer, () -> {
+      activities.complete(request);
+      return RespondActivityTaskCompletedResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void respondActivityTaskCompletedById(
+      RespondActivityTaskCompletedByIdRequest request, StreamObserver<RespondActivityTaskCompletedByIdResponse> observer) {
+    Calls.unary(engine, observer, () -> {
+      activities.completeById(request);
+      return RespondActivityTaskCompletedByIdResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void respondActivityTaskFailed(
+      RespondActivityTaskFailedRequest request, StreamObserver<RespondActivityTaskFailedResponse> observer) {
+    Calls.unary(engine, observer, () -> activities.fail(request));
+  }
+
+  @Override
+  public void respondActivityTaskFailedById(
+      RespondActivityTaskFailedByIdRequest request, StreamObserver<RespondActivityTaskFailedByIdResponse> observer) {
+    Calls.unary(engine, observer, () -> activities.failById(request));
+  }
+
+  @Override
+  public void respondActivityTaskCanceled(
+      RespondActivityTaskCanceledRequest request, StreamObserver<RespondActivityTaskCanceledResponse> observer) {
+    Calls.unary(engine, observer, () -> {
+      activities.canceled(request);
+      return RespondActivityTaskCanceledResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void respondActivityTaskCanceledById(
+      RespondActivityTaskCanceledByIdRequest request, StreamObserver<RespondActivityTaskCanceledByIdResponse> observer) {
+    Calls.unary(engine, observer, () -> {
+      activities.canceledById(request);
+      return RespondActivityTaskCanceledByIdResponse.getDefaultInstance();
+    });
+  }
+}

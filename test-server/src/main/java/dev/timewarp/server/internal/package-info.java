@@ -1,0 +1,4 @@
+/**
+ * Timewarp internals: engine, matching, history and gRPC shells. Not API; may change at any time.
+ */
+package dev.timewarp.server.internal;

@@ -1,0 +1,156 @@
+package dev.timewarp.server.internal.workflow;
+
+import dev.timewarp.server.internal.activity.ActivityExecution;
+import dev.timewarp.server.internal.engine.Engine;
+import dev.timewarp.server.internal.engine.EngineException;
+import dev.timewarp.server.internal.matching.Matching;
+import dev.timewarp.server.internal.matching.Poller;
+import dev.timewarp.server.internal.matching.TaskQueueKey;
+import dev.timewarp.server.internal.token.TaskToken;
+import dev.timewarp.server.internal.token.TaskTokens;
+import io.temporal.api.common.v1.Payloads;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.failure.v1.Failure;
+import io.temporal.api.workflowservice.v1.*;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The worker-facing activity RPCs: poll, heartbeat, complete, fail, canceled (by token or id). */
+public final class ActivityTaskRpcs {
+  private static final int MAX_LENGTH = 1000;
+  static final String STALE = "invalid activityID or activity already timed out or invoking workflow is completed";
+
+  private final Engine engine;
+
+  public ActivityTaskRpcs(Engine engine) {
+    this.engine = engine;
+  }
+
+  private Workflows workflows() {
+    return engine.workflows();
+  }
+
+  public Matching.PollHandle poll(PollActivityTaskQueueRequest r, Duration waitFor) {
+    engine.namespaces().require(r.getNamespace());
+    String queue = r.getTaskQueue().getName();
+    if (queue.isEmpty()) {
+      throw EngineException.invalidArgument("missing task queue name");
+    }
+    if (queue.length() > MAX_LENGTH) {
+      throw EngineException.invalidArgument("taskQueue length exceeds limit");
+    }
+    checkIdentity(r.getIdentity());
+    return engine.matching().poll(
+        new TaskQueueKey(r.getNamespace(), queue, TaskQueueKey.Type.ACTIVITY), new Poller(r.getIdentity()), waitFor);
+  }
+
+  private static void checkIdentity(String identity) {
+    if (identity.length() > MAX_LENGTH) {
+      throw EngineException.invalidArgument("Identity length exceeds limit.");
+    }
+  }
+
+  /** The running attempt a token names, or NOT_FOUND by the real server's stale-token rules. */
+  private ActivityExecution byToken(com.google.protobuf.ByteString bytes, String identity) {
+    checkIdentity(identity);
+    TaskToken token = TaskTokens.decode(bytes, TaskToken.Kind.ACTIVITY_TASK);
+    WorkflowRun run = workflows().runForActivity(token);
+    if (!run.isOpen()) {
+      throw EngineException.notFound("workflow execution already completed");
+    }
+    ActivityExecution activity = run.activities().get(token.getScheduledEventId());
+    if (activity == null || !activity.acceptsToken(token)) {
+      throw EngineException.notFound(STALE);
+    }
+    return activity;
+  }
+
+  private ActivityExecution byId(String namespace, String workflowId, String runId, String activityId, String identity) {
+    checkIdentity(identity);
+    if (activityId.isEmpty()) {
+      throw EngineException.invalidArgument("ActivityId is not set on request.");
+    }
+    if (workflowId.isEmpty()) {
+      throw EngineException.invalidArgument("WorkflowId is not set on request.");
+    }
+    WorkflowRun run = workflows().find(namespace, WorkflowExecution.newBuilder().setWorkflowId(workflowId).setRunId(runId).build());
+    if (!run.isOpen()) {
+      throw EngineException.notFound("workflow execution already completed");
+    }
+    ActivityExecution activity = run.pendingActivitiesById().get(activityId);
+    if (activity == null) {
+      throw EngineException.notFound(
+          "cannot find pending activity with ActivityID " + activityId + ", check workflow execution history for more details");
+    }
+    return activity;
+  }
+
+  private static ActivityExecution started(ActivityExecution activity) {
+    if (activity.state() != ActivityExecution.State.STARTED) {
+      throw EngineException.notFound(STALE);
+    }
+    return activity;
+  }
+
+  public RecordActivityTaskHeartbeatResponse heartbeat(RecordActivityTaskHeartbeatRequest r) {
+    ActivityExecution activity = byToken(r.getTaskToken(), r.getIdentity());
+    boolean cancel = activity.heartbeat(optional(r.hasDetails(), r.getDetails()), r.getIdentity());
+    return RecordActivityTaskHeartbeatResponse.newBuilder().setCancelRequested(cancel).build();
+  }
+
+  public RecordActivityTaskHeartbeatByIdResponse heartbeatById(RecordActivityTaskHeartbeatByIdRequest r) {
+    ActivityExecution activity = started(byId(r.getNamespace(), r.getWorkflowId(), r.getRunId(), r.getActivityId(), r.getIdentity()));
+    boolean cancel = activity.heartbeat(optional(r.hasDetails(), r.getDetails()), r.getIdentity());
+    return RecordActivityTaskHeartbeatByIdResponse.newBuilder().setCancelRequested(cancel).build();
+  }
+
+  public void complete(RespondActivityTaskCompletedRequest r) {
+    byToken(r.getTaskToken(), r.getIdentity()).complete(r.getResult(), r.getIdentity());
+  }
+
+  public void completeById(RespondActivityTaskCompletedByIdRequest r) {
+    // completing by id works before any poll too: the server fabricates the start
+    byId(r.getNamespace(), r.getWorkflowId(), r.getRunId(), r.getActivityId(), r.getIdentity())
+        .complete(r.getResult(), r.getIdentity());
+  }
+
+  public RespondActivityTaskFailedResponse fail(RespondActivityTaskFailedRequest r) {
+    if (r.hasFailure() && !r.getFailure().hasApplicationFailureInfo()) {
+      throw EngineException.invalidArgument("Failure must have ApplicationFailureInfo.");
+    }
+    checkNextRetryDelay(r.getFailure());
+    byToken(r.getTaskToken(), r.getIdentity())
+        .fail(r.getFailure(), r.getIdentity(), optional(r.hasLastHeartbeatDetails(), r.getLastHeartbeatDetails()));
+    return RespondActivityTaskFailedResponse.getDefaultInstance();
+  }
+
+  public RespondActivityTaskFailedByIdResponse failById(RespondActivityTaskFailedByIdRequest r) {
+    checkNextRetryDelay(r.getFailure());
+    started(byId(r.getNamespace(), r.getWorkflowId(), r.getRunId(), r.getActivityId(), r.getIdentity()))
+        .fail(r.getFailure(), r.getIdentity(), optional(r.hasLastHeartbeatDetails(), r.getLastHeartbeatDetails()));
+    return RespondActivityTaskFailedByIdResponse.getDefaultInstance();
+  }
+
+  public void canceled(RespondActivityTaskCanceledRequest r) {
+    byToken(r.getTaskToken(), r.getIdentity()).respondCanceled(r.getDetails(), r.getIdentity());
+  }
+
+  public void canceledById(RespondActivityTaskCanceledByIdRequest r) {
+    started(byId(r.getNamespace(), r.getWorkflowId(), r.getRunId(), r.getActivityId(), r.getIdentity()))
+        .respondCanceled(r.getDetails(), r.getIdentity());
+  }
+
+  private static void checkNextRetryDelay(Failure failure) {
+    for (Failure f = failure; f != null; f = f.hasCause() ? f.getCause() : null) {
+      if (f.hasApplicationFailureInfo() && f.getApplicationFailureInfo().hasNextRetryDelay()
+          && !dev.timewarp.server.internal.time.ProtoTime.isValid(f.getApplicationFailureInfo().getNextRetryDelay())) {
+        throw EngineException.invalidArgument("NextRetryDelay is not a valid duration: "
+            + f.getApplicationFailureInfo().getNextRetryDelay());
+      }
+    }
+  }
+
+  private static Optional<Payloads> optional(boolean present, Payloads payloads) {
+    return present ? Optional.of(payloads) : Optional.empty();
+  }
+}

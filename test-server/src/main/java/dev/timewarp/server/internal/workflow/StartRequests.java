@@ -1,0 +1,96 @@
+package dev.timewarp.server.internal.workflow;
+
+import dev.timewarp.server.internal.activity.RetryPolicies;
+import dev.timewarp.server.internal.engine.EngineException;
+import dev.timewarp.server.internal.time.ProtoTime;
+import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
+import java.time.Duration;
+import java.util.List;
+
+/** Validation and timeout normalisation of workflow start requests, as the frontend does it. */
+final class StartRequests {
+  static final Duration DEFAULT_TASK_TIMEOUT = Duration.ofSeconds(10);
+  static final Duration MAX_TASK_TIMEOUT = Duration.ofSeconds(120);
+  private static final int MAX_LENGTH = 1000;
+
+  private StartRequests() {}
+
+  static void validate(StartWorkflowExecutionRequest r) {
+    if (r.getWorkflowId().isEmpty()) {
+      throw EngineException.invalidArgument("WorkflowId is not set on request.");
+    }
+    if (r.getWorkflowId().length() > MAX_LENGTH) {
+      throw EngineException.invalidArgument("WorkflowId exceeds length limit.");
+    }
+    if (r.getWorkflowType().getName().isEmpty()) {
+      throw EngineException.invalidArgument("WorkflowType is not set on request.");
+    }
+    if (r.getWorkflowType().getName().length() > MAX_LENGTH) {
+      throw EngineException.invalidArgument("WorkflowType exceeds length limit.");
+    }
+    if (r.getTaskQueue().getName().isEmpty()) {
+      throw EngineException.invalidArgument("TaskQueue is not set on request.");
+    }
+    if (r.getTaskQueue().getName().length() > MAX_LENGTH) {
+      throw EngineException.invalidArgument("TaskQueue length exceeds limit.");
+    }
+    if (r.getIdentity().length() > MAX_LENGTH) {
+      throw EngineException.invalidArgument("Identity length exceeds limit.");
+    }
+    if (r.getRequestId().length() > MAX_LENGTH) {
+      throw EngineException.invalidArgument("RequestId length exceeds limit.");
+    }
+    if (!ProtoTime.isValid(r.getWorkflowExecutionTimeout())) {
+      throw EngineException.invalidArgument("Invalid WorkflowExecutionTimeout.");
+    }
+    if (!ProtoTime.isValid(r.getWorkflowRunTimeout())) {
+      throw EngineException.invalidArgument("Invalid WorkflowRunTimeout.");
+    }
+    if (!ProtoTime.isValid(r.getWorkflowTaskTimeout())) {
+      throw EngineException.invalidArgument("Invalid WorkflowTaskTimeout.");
+    }
+    if (r.hasRetryPolicy()) {
+      RetryPolicies.validate(RetryPolicies.withDefaults(r.getRetryPolicy()))
+          .ifPresent(message -> {
+            throw EngineException.invalidArgument(message);
+          });
+    }
+    if (!r.getCronSchedule().isEmpty()) {
+      throw new EngineException(
+          EngineException.Code.UNIMPLEMENTED,
+          "Cron schedules are not supported by Timewarp yet.",
+          List.of());
+    }
+    if (r.hasWorkflowStartDelay() && !ProtoTime.duration(r.getWorkflowStartDelay()).isZero()) {
+      throw new EngineException(
+          EngineException.Code.UNIMPLEMENTED,
+          "WorkflowStartDelay is not supported by Timewarp yet.",
+          List.of());
+    }
+  }
+
+  /** Run timeout: the run timeout, else the execution timeout, never above the execution timeout. */
+  static Duration runTimeout(StartWorkflowExecutionRequest r) {
+    Duration execution = ProtoTime.capped(r.getWorkflowExecutionTimeout());
+    Duration run = ProtoTime.capped(r.getWorkflowRunTimeout());
+    if (run.isZero()) {
+      return execution;
+    }
+    return execution.isZero() || run.compareTo(execution) <= 0 ? run : execution;
+  }
+
+  /** Task timeout: 10 s by default, at most 120 s, never above the run timeout. */
+  static Duration taskTimeout(StartWorkflowExecutionRequest r, Duration runTimeout) {
+    Duration task = ProtoTime.capped(r.getWorkflowTaskTimeout());
+    if (task.isZero()) {
+      task = DEFAULT_TASK_TIMEOUT;
+    }
+    if (task.compareTo(MAX_TASK_TIMEOUT) > 0) {
+      task = MAX_TASK_TIMEOUT;
+    }
+    if (!runTimeout.isZero() && task.compareTo(runTimeout) > 0) {
+      task = runTimeout;
+    }
+    return task;
+  }
+}

@@ -1,0 +1,599 @@
+package dev.timewarp.server.internal.workflow;
+
+import com.google.protobuf.ByteString;
+import dev.timewarp.server.internal.activity.ActivityExecution;
+import dev.timewarp.server.internal.activity.ActivityOwner;
+import dev.timewarp.server.internal.engine.Engine;
+import dev.timewarp.server.internal.engine.InFlight;
+import dev.timewarp.server.internal.history.HistoryLog;
+import dev.timewarp.server.internal.matching.Poller;
+import dev.timewarp.server.internal.matching.TaskQueueKey;
+import dev.timewarp.server.internal.namespace.NamespaceRecord;
+import dev.timewarp.server.internal.time.Deadline;
+import dev.timewarp.server.internal.time.ProtoTime;
+import dev.timewarp.server.internal.token.TaskToken;
+import io.temporal.api.common.v1.Payloads;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.enums.v1.RetryState;
+import io.temporal.api.enums.v1.TimeoutType;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.enums.v1.WorkflowTaskFailedCause;
+import io.temporal.api.failure.v1.Failure;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.history.v1.WorkflowExecutionCancelRequestedEventAttributes;
+import io.temporal.api.history.v1.WorkflowExecutionSignaledEventAttributes;
+import io.temporal.api.history.v1.WorkflowExecutionTerminatedEventAttributes;
+import io.temporal.api.history.v1.WorkflowExecutionTimedOutEventAttributes;
+import io.temporal.api.history.v1.WorkflowTaskFailedEventAttributes;
+import io.temporal.api.history.v1.WorkflowTaskScheduledEventAttributes;
+import io.temporal.api.history.v1.WorkflowTaskStartedEventAttributes;
+import io.temporal.api.history.v1.WorkflowTaskTimedOutEventAttributes;
+import io.temporal.api.taskqueue.v1.TaskQueue;
+import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueResponse;
+import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * One run of a workflow: its history, current workflow task, timers, activities and queries.
+ * Every method runs under the engine lock.
+ */
+public final class WorkflowRun implements ActivityOwner {
+  private final Engine engine;
+  private final NamespaceRecord namespace;
+  private final String workflowId;
+  private final String runId;
+  private final StartWorkflowExecutionRequest start;
+  private final Duration runTimeout;
+  private final Duration taskTimeout;
+  private final HistoryLog history = new HistoryLog();
+  private final Instant startTime;
+  private final Map<String, UserTimer> timers = new LinkedHashMap<>();
+  private final Map<Long, ActivityExecution> activities = new LinkedHashMap<>();
+  private final Map<String, ActivityExecution> pendingActivitiesById = new LinkedHashMap<>();
+  private final Queries queries = new Queries(this);
+  private WorkflowExecutionStatus status = WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+  private WorkflowTask task;
+  private long previousStartedEventId;
+  private long taskSequence;
+  private boolean cancelRequested;
+  private Deadline runTimeoutDeadline;
+  private Instant closeTime;
+  private boolean applyingCommands;
+  private boolean newTaskRequested;
+  private final Map<String, io.temporal.api.common.v1.Payload> memo = new LinkedHashMap<>();
+  private final Map<String, io.temporal.api.common.v1.Payload> searchAttributes =
+      new LinkedHashMap<>();
+
+  WorkflowRun(
+      Engine engine,
+      NamespaceRecord namespace,
+      StartWorkflowExecutionRequest start,
+      Duration runTimeout,
+      Duration taskTimeout) {
+    this.engine = engine;
+    this.namespace = namespace;
+    this.workflowId = start.getWorkflowId();
+    this.runId = UUID.randomUUID().toString();
+    this.start = start;
+    this.runTimeout = runTimeout;
+    this.taskTimeout = taskTimeout;
+    this.startTime = engine.now();
+    memo.putAll(start.getMemo().getFieldsMap());
+    searchAttributes.putAll(start.getSearchAttributes().getIndexedFieldsMap());
+  }
+
+  // ---- identity -------------------------------------------------------------------------------
+
+  public String workflowId() {
+    return workflowId;
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  @Override
+  public String namespaceName() {
+    return namespace.name();
+  }
+
+  public NamespaceRecord namespace() {
+    return namespace;
+  }
+
+  public WorkflowExecution execution() {
+    return WorkflowExecution.newBuilder().setWorkflowId(workflowId).setRunId(runId).build();
+  }
+
+  public StartWorkflowExecutionRequest startRequest() {
+    return start;
+  }
+
+  public String workflowType() {
+    return start.getWorkflowType().getName();
+  }
+
+  public TaskQueueKey workflowQueue() {
+    return new TaskQueueKey(
+        namespace.name(), start.getTaskQueue().getName(), TaskQueueKey.Type.WORKFLOW);
+  }
+
+  public HistoryLog history() {
+    return history;
+  }
+
+  public WorkflowExecutionStatus status() {
+    return status;
+  }
+
+  @Override
+  public boolean isOpen() {
+    return status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+  }
+
+  public Instant startTime() {
+    return startTime;
+  }
+
+  public Optional<Instant> closeTime() {
+    return Optional.ofNullable(closeTime);
+  }
+
+  public Duration runTimeout() {
+    return runTimeout;
+  }
+
+  public Duration taskTimeout() {
+    return taskTimeout;
+  }
+
+  public Map<String, io.temporal.api.common.v1.Payload> memo() {
+    return memo;
+  }
+
+  public Map<String, io.temporal.api.common.v1.Payload> searchAttributes() {
+    return searchAttributes;
+  }
+
+  public boolean isCancelRequested() {
+    return cancelRequested;
+  }
+
+  Map<String, UserTimer> timers() {
+    return timers;
+  }
+
+  public Map<Long, ActivityExecution> activities() {
+    return activities;
+  }
+
+  Map<String, ActivityExecution> pendingActivitiesById() {
+    return pendingActivitiesById;
+  }
+
+  Queries queries() {
+    return queries;
+  }
+
+  WorkflowTask task() {
+    return task;
+  }
+
+  long previousStartedEventId() {
+    return previousStartedEventId;
+  }
+
+  @Override
+  public Engine engine() {
+    return engine;
+  }
+
+  public Instant now() {
+    return engine.now();
+  }
+
+  /** When the run times out, if it has a run timeout. */
+  public Optional<Instant> runExpiration() {
+    return runTimeout.isZero() ? Optional.empty() : Optional.of(startTime.plus(runTimeout));
+  }
+
+  // ---- events ---------------------------------------------------------------------------------
+
+  HistoryEvent.Builder newEvent(EventType type) {
+    return HistoryEvent.newBuilder()
+        .setEventType(type)
+        .setEventTime(ProtoTime.timestamp(engine.now()));
+  }
+
+  HistoryEvent append(HistoryEvent.Builder event) {
+    return history.append(event);
+  }
+
+  /**
+   * Records an event the workflow must react to (signal, fired timer, activity outcome): held
+   * while a workflow task is started, written otherwise, and a workflow task is scheduled if none
+   * is pending.
+   */
+  void addWorkflowEvent(HistoryEvent.Builder event) {
+    addWorkflowEvents(List.of(event));
+  }
+
+  @Override
+  public void addWorkflowEvents(List<HistoryEvent.Builder> events) {
+    if (applyingCommands) {
+      events.forEach(history::append); // e.g. an activity cancelled before it started
+      newTaskRequested = true;
+    } else if (task != null && task.isStarted()) {
+      events.forEach(history::buffer);
+    } else {
+      events.forEach(history::append);
+      ensureWorkflowTask();
+    }
+  }
+
+  @Override
+  public void activityClosed(ActivityExecution activity) {
+    pendingActivitiesById.remove(activity.activityId(), activity);
+  }
+
+  @Override
+  public void describeTask(io.temporal.api.workflowservice.v1.PollActivityTaskQueueResponse.Builder response) {
+    response.setWorkflowType(start.getWorkflowType());
+  }
+
+  /** While commands are applied, outcomes they cause are written in the same batch. */
+  void beginApplyingCommands() {
+    applyingCommands = true;
+    newTaskRequested = false;
+  }
+
+  /** Ends the batch; returns whether something in it asked for a new workflow task. */
+  boolean endApplyingCommands() {
+    applyingCommands = false;
+    return newTaskRequested;
+  }
+
+  void ensureWorkflowTask() {
+    if (isOpen() && task == null) {
+      scheduleWorkflowTask(1);
+    }
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------------------
+
+  void recordStarted(HistoryEvent.Builder startedEvent, Optional<HistoryEvent.Builder> signal) {
+    append(startedEvent);
+    signal.ifPresent(this::append);
+    runExpiration()
+        .ifPresent(
+            at ->
+                runTimeoutDeadline =
+                    engine
+                        .deadlines()
+                        .schedule(at, "run timeout of workflow " + workflowId, this::timeOut));
+    scheduleWorkflowTask(1);
+  }
+
+  private void timeOut() {
+    if (!isOpen()) {
+      return;
+    }
+    history.flushBuffer();
+    HistoryEvent.Builder event =
+        newEvent(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT)
+            .setWorkflowExecutionTimedOutEventAttributes(
+                WorkflowExecutionTimedOutEventAttributes.newBuilder()
+                    .setRetryState(RetryState.RETRY_STATE_RETRY_POLICY_NOT_SET));
+    close(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT, event);
+  }
+
+  /** Writes the closing event and releases everything that could still fire. */
+  void close(WorkflowExecutionStatus newStatus, HistoryEvent.Builder closeEvent) {
+    append(closeEvent);
+    status = newStatus;
+    closeTime = engine.now();
+    if (task != null) {
+      task.cancelTimeout();
+      task = null;
+    }
+    if (runTimeoutDeadline != null) {
+      runTimeoutDeadline.cancel();
+    }
+    timers.values().forEach(UserTimer::cancelDeadline);
+    timers.clear();
+    activities.values().forEach(ActivityExecution::ownerClosed);
+    history.markClosed();
+    engine.workflows().onClosed(this);
+  }
+
+  void signal(String name, Payloads input, String identity, io.temporal.api.common.v1.Header header) {
+    WorkflowExecutionSignaledEventAttributes.Builder attributes =
+        WorkflowExecutionSignaledEventAttributes.newBuilder()
+            .setSignalName(name)
+            .setIdentity(identity);
+    if (input.getPayloadsCount() > 0) {
+      attributes.setInput(input);
+    }
+    if (header.getFieldsCount() > 0) {
+      attributes.setHeader(header);
+    }
+    addWorkflowEvent(
+        newEvent(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)
+            .setWorkflowExecutionSignaledEventAttributes(attributes));
+  }
+
+  void requestCancel(String reason, String identity) {
+    if (cancelRequested) {
+      return; // the real server accepts repeated requests and writes nothing more
+    }
+    cancelRequested = true;
+    addWorkflowEvent(
+        newEvent(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED)
+            .setWorkflowExecutionCancelRequestedEventAttributes(
+                WorkflowExecutionCancelRequestedEventAttributes.newBuilder()
+                    .setCause(reason)
+                    .setIdentity(identity)));
+  }
+
+  void terminate(String reason, Payloads details, String identity) {
+    history.flushBuffer();
+    WorkflowExecutionTerminatedEventAttributes.Builder attributes =
+        WorkflowExecutionTerminatedEventAttributes.newBuilder()
+            .setReason(reason)
+            .setIdentity(identity);
+    if (details.getPayloadsCount() > 0) {
+      attributes.setDetails(details);
+    }
+    close(
+        WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED,
+        newEvent(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED)
+            .setWorkflowExecutionTerminatedEventAttributes(attributes));
+  }
+
+  // ---- workflow tasks -------------------------------------------------------------------------
+
+  void scheduleWorkflowTask(int attempt) {
+    WorkflowTask scheduled = new WorkflowTask(attempt, ++taskSequence, engine.now(), taskTimeout);
+    if (!scheduled.isTransient()) {
+      scheduled.scheduledEventId = append(scheduledEvent(scheduled)).getEventId();
+    }
+    task = scheduled;
+    engine.matching().offer(workflowQueue(), poller -> startWorkflowTask(scheduled, poller));
+  }
+
+  private HistoryEvent.Builder scheduledEvent(WorkflowTask scheduled) {
+    return HistoryEvent.newBuilder()
+        .setEventType(EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED)
+        .setEventTime(ProtoTime.timestamp(scheduled.scheduledTime))
+        .setWorkflowTaskScheduledEventAttributes(
+            WorkflowTaskScheduledEventAttributes.newBuilder()
+                .setTaskQueue(normalQueue())
+                .setStartToCloseTimeout(ProtoTime.duration(scheduled.startToCloseTimeout))
+                .setAttempt(scheduled.attempt));
+  }
+
+  TaskQueue normalQueue() {
+    return TaskQueue.newBuilder()
+        .setName(start.getTaskQueue().getName())
+        .setKind(io.temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL)
+        .build();
+  }
+
+  private Optional<Object> startWorkflowTask(WorkflowTask scheduled, Poller poller) {
+    if (!isOpen() || task != scheduled || scheduled.isStarted()) {
+      return Optional.empty();
+    }
+    markStarted(scheduled, poller.identity());
+    return Optional.of(pollResponse(scheduled));
+  }
+
+  /** Starts the task for a worker: writes (or, for a transient attempt, prepares) its events. */
+  void markStarted(WorkflowTask scheduled, String identity) {
+    scheduled.state = WorkflowTask.State.STARTED;
+    scheduled.startedTime = engine.now();
+    scheduled.identity = identity;
+    scheduled.requestId = UUID.randomUUID().toString();
+    HistoryEvent.Builder started =
+        newEvent(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED)
+            .setWorkflowTaskStartedEventAttributes(
+                WorkflowTaskStartedEventAttributes.newBuilder()
+                    .setIdentity(identity)
+                    .setRequestId(scheduled.requestId));
+    if (scheduled.isTransient()) {
+      long scheduledId = history.nextEventId();
+      scheduled.scheduledEventId = scheduledId;
+      scheduled.startedEventId = scheduledId + 1;
+      scheduled.transientScheduled = scheduledEvent(scheduled).setEventId(scheduledId).build();
+      started
+          .getWorkflowTaskStartedEventAttributesBuilder()
+          .setScheduledEventId(scheduledId);
+      scheduled.transientStarted = started.setEventId(scheduledId + 1).build();
+    } else {
+      started
+          .getWorkflowTaskStartedEventAttributesBuilder()
+          .setScheduledEventId(scheduled.scheduledEventId);
+      scheduled.startedEventId = append(started).getEventId();
+    }
+    scheduled.timeout =
+        engine
+            .deadlines()
+            .schedule(
+                engine.now().plus(scheduled.startToCloseTimeout),
+                "workflow task timeout of " + workflowId,
+                () -> timeOutWorkflowTask(scheduled));
+  }
+
+  PollWorkflowTaskQueueResponse pollResponse(WorkflowTask started) {
+    io.temporal.api.history.v1.History.Builder events =
+        io.temporal.api.history.v1.History.newBuilder().addAllEvents(history.events());
+    if (started.isTransient()) {
+      events.addEvents(started.transientScheduled).addEvents(started.transientStarted);
+    }
+    PollWorkflowTaskQueueResponse.Builder response =
+        PollWorkflowTaskQueueResponse.newBuilder()
+            .setTaskToken(workflowTaskToken(started))
+            .setWorkflowExecution(execution())
+            .setWorkflowType(start.getWorkflowType())
+            .setPreviousStartedEventId(previousStartedEventId)
+            .setStartedEventId(started.startedEventId)
+            .setAttempt(started.attempt)
+            .setHistory(events)
+            .setWorkflowExecutionTaskQueue(normalQueue())
+            .setScheduledTime(ProtoTime.timestamp(started.scheduledTime))
+            .setStartedTime(ProtoTime.timestamp(started.startedTime));
+    queries.attachTo(response);
+    return response.build();
+  }
+
+  private ByteString workflowTaskToken(WorkflowTask started) {
+    return TaskToken.newBuilder()
+        .setKind(TaskToken.Kind.WORKFLOW_TASK)
+        .setNamespace(namespace.name())
+        .setWorkflowId(workflowId)
+        .setRunId(runId)
+        .setScheduledEventId(started.scheduledEventId)
+        .setAttempt(started.attempt)
+        .setSequence(started.sequence)
+        .build()
+        .toByteString();
+  }
+
+  /** The started task a token refers to, if it is still the current one. */
+  Optional<WorkflowTask> startedTask(TaskToken token) {
+    if (task == null
+        || !task.isStarted()
+        || task.sequence != token.getSequence()
+        || task.attempt != token.getAttempt()) {
+      return Optional.empty();
+    }
+    return Optional.of(task);
+  }
+
+  /** Writes a transient task's events, now that the task completes. */
+  void persistTransientEvents(WorkflowTask completed) {
+    if (completed.isTransient()) {
+      append(completed.transientScheduled.toBuilder());
+      append(completed.transientStarted.toBuilder());
+    }
+  }
+
+  void finishTask(WorkflowTask finished) {
+    finished.cancelTimeout();
+    if (task == finished) {
+      task = null;
+    }
+  }
+
+  void taskCompleted(WorkflowTask completed) {
+    previousStartedEventId = completed.startedEventId;
+    finishTask(completed);
+  }
+
+  /** Fails the started task; the next attempt is transient unless new events arrived meanwhile. */
+  void failWorkflowTask(
+      WorkflowTask failed, WorkflowTaskFailedCause cause, Failure failure, String identity) {
+    if (!failed.isTransient()) {
+      WorkflowTaskFailedEventAttributes.Builder attributes =
+          WorkflowTaskFailedEventAttributes.newBuilder()
+              .setScheduledEventId(failed.scheduledEventId)
+              .setStartedEventId(failed.startedEventId)
+              .setCause(cause)
+              .setIdentity(identity);
+      if (failure != null) {
+        attributes.setFailure(failure);
+      }
+      append(
+          newEvent(EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED)
+              .setWorkflowTaskFailedEventAttributes(attributes));
+    }
+    retryWorkflowTask(failed);
+  }
+
+  private void timeOutWorkflowTask(WorkflowTask timedOut) {
+    if (task != timedOut || !timedOut.isStarted() || !isOpen()) {
+      return;
+    }
+    if (!timedOut.isTransient()) {
+      append(
+          newEvent(EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT)
+              .setWorkflowTaskTimedOutEventAttributes(
+                  WorkflowTaskTimedOutEventAttributes.newBuilder()
+                      .setScheduledEventId(timedOut.scheduledEventId)
+                      .setStartedEventId(timedOut.startedEventId)
+                      .setTimeoutType(TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE)));
+    }
+    retryWorkflowTask(timedOut);
+  }
+
+  private void retryWorkflowTask(WorkflowTask previous) {
+    finishTask(previous);
+    boolean newEvents = history.flushBuffer() > 0;
+    if (isOpen()) {
+      scheduleWorkflowTask(newEvents ? 1 : previous.attempt + 1);
+    }
+  }
+
+  // ---- busy or idle ---------------------------------------------------------------------------
+
+  void describeInFlight(List<InFlight> out) {
+    queries.describeInFlight(out);
+    if (!isOpen()) {
+      return;
+    }
+    Instant now = engine.now();
+    if (task != null) {
+      String subject = "workflow task of " + describe();
+      if (task.isStarted()) {
+        out.add(
+            new InFlight(
+                InFlight.Kind.WORKFLOW_TASK,
+                subject
+                    + " (attempt "
+                    + task.attempt
+                    + ") running on worker "
+                    + task.identity
+                    + " for "
+                    + ProtoTime.describe(Duration.between(task.startedTime, now))));
+      } else {
+        boolean polled = engine.matching().hasLivePoller(workflowQueue());
+        out.add(
+            new InFlight(
+                polled ? InFlight.Kind.WORKFLOW_TASK : InFlight.Kind.WORKFLOW_TASK_UNPOLLED,
+                subject
+                    + " scheduled on "
+                    + workflowQueue()
+                    + (polled ? "" : " which no worker polls")));
+      }
+    }
+    for (ActivityExecution activity : activities.values()) {
+      activity.describeInFlight(out);
+    }
+  }
+
+  public String describe() {
+    return "workflow '" + workflowId + "' (run " + runId + ")";
+  }
+
+  @Override
+  public String toString() {
+    return describe();
+  }
+
+  static List<WorkflowRun> openOnly(List<WorkflowRun> runs) {
+    List<WorkflowRun> open = new ArrayList<>();
+    for (WorkflowRun run : runs) {
+      if (run.isOpen()) {
+        open.add(run);
+      }
+    }
+    return open;
+  }
+}

@@ -1,0 +1,54 @@
+package dev.timewarp.server.internal.workflow;
+
+import dev.timewarp.server.internal.time.Deadline;
+import io.temporal.api.history.v1.HistoryEvent;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The run's current workflow task. Attempt 1 writes its Scheduled and Started events at once;
+ * later attempts are transient: their events are only shown to the worker, and written when the
+ * task completes, as the real server does.
+ */
+final class WorkflowTask {
+  enum State {
+    SCHEDULED,
+    STARTED
+  }
+
+  final int attempt;
+  final long sequence;
+  final Instant scheduledTime;
+  final Duration startToCloseTimeout;
+  State state = State.SCHEDULED;
+  long scheduledEventId;
+  long startedEventId;
+  Instant startedTime;
+  String identity = "";
+  String requestId = "";
+  Deadline timeout;
+  /** For transient attempts: the two events the worker is shown, written on completion. */
+  HistoryEvent transientScheduled;
+  HistoryEvent transientStarted;
+
+  WorkflowTask(int attempt, long sequence, Instant scheduledTime, Duration startToCloseTimeout) {
+    this.attempt = attempt;
+    this.sequence = sequence;
+    this.scheduledTime = scheduledTime;
+    this.startToCloseTimeout = startToCloseTimeout;
+  }
+
+  boolean isTransient() {
+    return attempt > 1;
+  }
+
+  boolean isStarted() {
+    return state == State.STARTED;
+  }
+
+  void cancelTimeout() {
+    if (timeout != null) {
+      timeout.cancel();
+    }
+  }
+}

@@ -1,0 +1,390 @@
+package dev.timewarp.server.internal.workflow;
+
+import dev.timewarp.server.internal.engine.Engine;
+import dev.timewarp.server.internal.engine.EngineException;
+import dev.timewarp.server.internal.engine.InFlight;
+import dev.timewarp.server.internal.matching.Matching;
+import dev.timewarp.server.internal.matching.Poller;
+import dev.timewarp.server.internal.namespace.NamespaceRecord;
+import dev.timewarp.server.internal.time.ProtoTime;
+import dev.timewarp.server.internal.token.TaskToken;
+import dev.timewarp.server.internal.token.TaskTokens;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.api.errordetails.v1.WorkflowExecutionAlreadyStartedFailure;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.history.v1.WorkflowExecutionSignaledEventAttributes;
+import io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes;
+import io.temporal.api.taskqueue.v1.TaskQueue;
+import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueRequest;
+import io.temporal.api.workflowservice.v1.RequestCancelWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.RespondQueryTaskCompletedRequest;
+import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedRequest;
+import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedResponse;
+import io.temporal.api.workflowservice.v1.RespondWorkflowTaskFailedRequest;
+import io.temporal.api.workflowservice.v1.SignalWithStartWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.SignalWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.StartWorkflowExecutionResponse;
+import io.temporal.api.workflowservice.v1.TerminateWorkflowExecutionRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Every workflow run, by namespace and workflow id. Called under the engine lock. */
+public final class Workflows {
+  private static final int MAX_LENGTH = 1000;
+
+  private final Engine engine;
+  /** namespace → workflow id → runs, oldest first. */
+  private final Map<String, Map<String, List<WorkflowRun>>> runs = new HashMap<>();
+  private final Map<String, WorkflowRun> byRunId = new HashMap<>();
+  private final List<WorkflowRun> open = new ArrayList<>();
+
+  public Workflows(Engine engine) {
+    this.engine = engine;
+  }
+
+  // ---- lookups --------------------------------------------------------------------------------
+
+  private Map<String, List<WorkflowRun>> namespaceRuns(String namespace) {
+    return runs.computeIfAbsent(namespace, n -> new LinkedHashMap<>());
+  }
+
+  private Optional<WorkflowRun> current(String namespace, String workflowId) {
+    List<WorkflowRun> chain = namespaceRuns(namespace).get(workflowId);
+    return chain == null || chain.isEmpty() ? Optional.empty() : Optional.of(chain.get(chain.size() - 1));
+  }
+
+  /** The run an execution names (the current run if the run id is empty); NOT_FOUND otherwise. */
+  public WorkflowRun find(String namespace, WorkflowExecution execution) {
+    engine.namespaces().require(namespace);
+    if (execution.getWorkflowId().isEmpty()) {
+      throw EngineException.invalidArgument("WorkflowId is not set on request.");
+    }
+    Optional<WorkflowRun> run =
+        execution.getRunId().isEmpty()
+            ? current(namespace, execution.getWorkflowId())
+            : Optional.ofNullable(byRunId.get(execution.getRunId()))
+                .filter(r -> r.namespaceName().equals(namespace) && r.workflowId().equals(execution.getWorkflowId()));
+    return run.orElseThrow(
+        () -> EngineException.notFound("workflow not found for ID: " + execution.getWorkflowId()));
+  }
+
+  private static WorkflowRun requireOpen(WorkflowRun run) {
+    if (!run.isOpen()) {
+      throw EngineException.notFound("workflow execution already completed");
+    }
+    return run;
+  }
+
+  public List<WorkflowRun> all() {
+    List<WorkflowRun> all = new ArrayList<>();
+    runs.values().forEach(byId -> byId.values().forEach(all::addAll));
+    return all;
+  }
+
+  // ---- start ----------------------------------------------------------------------------------
+
+  public StartWorkflowExecutionResponse start(StartWorkflowExecutionRequest request) {
+    return start(request, Optional.empty());
+  }
+
+  private StartWorkflowExecutionResponse start(
+      StartWorkflowExecutionRequest request, Optional<HistoryEvent.Builder> signal) {
+    NamespaceRecord namespace = engine.namespaces().require(request.getNamespace());
+    StartRequests.validate(request);
+    Optional<WorkflowRun> existing = current(namespace.name(), request.getWorkflowId());
+    if (existing.isPresent()) {
+      WorkflowRun previous = existing.get();
+      if (!request.getRequestId().isEmpty()
+          && request.getRequestId().equals(previous.startRequest().getRequestId())) {
+        return response(previous, true);
+      }
+      if (previous.isOpen()) {
+        switch (conflictPolicy(request)) {
+          case WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING -> {
+            signal.ifPresent(s -> previous.addWorkflowEvent(s));
+            return response(previous, false);
+          }
+          case WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING ->
+              previous.terminate("terminated by a new start of the same workflow id", io.temporal.api.common.v1.Payloads.getDefaultInstance(), request.getIdentity());
+          default -> throw alreadyStarted(previous, "Workflow execution is already running. WorkflowId: "
+              + previous.workflowId() + ", RunId: " + previous.runId() + ".");
+        }
+      } else {
+        checkReuse(request.getWorkflowIdReusePolicy(), previous);
+      }
+    }
+    Duration runTimeout = StartRequests.runTimeout(request);
+    WorkflowRun run = new WorkflowRun(engine, namespace, request, runTimeout, StartRequests.taskTimeout(request, runTimeout));
+    namespaceRuns(namespace.name()).computeIfAbsent(request.getWorkflowId(), id -> new ArrayList<>()).add(run);
+    byRunId.put(run.runId(), run);
+    open.add(run);
+    run.recordStarted(startedEvent(run, request), signal.map(s -> s.setEventTime(ProtoTime.timestamp(engine.now()))));
+    return response(run, true);
+  }
+
+  private static WorkflowIdConflictPolicy conflictPolicy(StartWorkflowExecutionRequest request) {
+    if (request.getWorkflowIdReusePolicy() == WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_TERMINATE_IF_RUNNING) {
+      return WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING;
+    }
+    return request.getWorkflowIdConflictPolicy();
+  }
+
+  private static void checkReuse(WorkflowIdReusePolicy policy, WorkflowRun previous) {
+    switch (policy) {
+      case WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE ->
+          throw alreadyStarted(previous, "Workflow execution already finished. WorkflowId: " + previous.workflowId()
+              + ", RunId: " + previous.runId() + ". Workflow Id reuse policy: reject duplicate workflow Id.");
+      case WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY -> {
+        if (previous.status() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED
+            || previous.status() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW) {
+          throw alreadyStarted(previous, "Workflow execution already finished successfully. WorkflowId: "
+              + previous.workflowId() + ", RunId: " + previous.runId()
+              + ". Workflow Id reuse policy: allow duplicate workflow Id if last run failed.");
+        }
+      }
+      default -> {}
+    }
+  }
+
+  private static EngineException alreadyStarted(WorkflowRun existing, String message) {
+    return EngineException.alreadyExists(
+        message,
+        WorkflowExecutionAlreadyStartedFailure.newBuilder()
+            .setStartRequestId(existing.startRequest().getRequestId())
+            .setRunId(existing.runId())
+            .build());
+  }
+
+  private static StartWorkflowExecutionResponse response(WorkflowRun run, boolean started) {
+    return StartWorkflowExecutionResponse.newBuilder().setRunId(run.runId()).setStarted(started).build();
+  }
+
+  private HistoryEvent.Builder startedEvent(WorkflowRun run, StartWorkflowExecutionRequest r) {
+    WorkflowExecutionStartedEventAttributes.Builder a =
+        WorkflowExecutionStartedEventAttributes.newBuilder()
+            .setWorkflowType(r.getWorkflowType())
+            .setTaskQueue(run.normalQueue())
+            .setWorkflowExecutionTimeout(r.getWorkflowExecutionTimeout())
+            .setWorkflowRunTimeout(ProtoTime.duration(run.runTimeout()))
+            .setWorkflowTaskTimeout(ProtoTime.duration(run.taskTimeout()))
+            .setOriginalExecutionRunId(run.runId())
+            .setFirstExecutionRunId(run.runId())
+            .setIdentity(r.getIdentity())
+            .setAttempt(1)
+            .setWorkflowId(r.getWorkflowId());
+    if (r.hasInput()) {
+      a.setInput(r.getInput());
+    }
+    if (r.hasHeader()) {
+      a.setHeader(r.getHeader());
+    }
+    if (r.hasMemo()) {
+      a.setMemo(r.getMemo());
+    }
+    if (r.hasSearchAttributes()) {
+      a.setSearchAttributes(r.getSearchAttributes());
+    }
+    if (r.hasRetryPolicy()) {
+      a.setRetryPolicy(r.getRetryPolicy());
+    }
+    if (r.hasPriority()) {
+      a.setPriority(r.getPriority());
+    }
+    Duration execution = ProtoTime.capped(r.getWorkflowExecutionTimeout());
+    if (!execution.isZero()) {
+      a.setWorkflowExecutionExpirationTime(ProtoTime.timestamp(run.startTime().plus(execution)));
+    }
+    return run.newEvent(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED).setWorkflowExecutionStartedEventAttributes(a);
+  }
+
+  private void validateSearchAttributes(NamespaceRecord namespace, io.temporal.api.common.v1.SearchAttributes attributes) {
+    for (String name : attributes.getIndexedFieldsMap().keySet()) {
+      if (!namespace.customSearchAttributes().containsKey(name)) {
+        throw EngineException.invalidArgument(
+            "Namespace " + namespace.name() + " has no mapping defined for search attribute " + name);
+      }
+    }
+  }
+
+  public StartWorkflowExecutionResponse startChecked(StartWorkflowExecutionRequest request) {
+    validateSearchAttributes(engine.namespaces().require(request.getNamespace()), request.getSearchAttributes());
+    return start(request);
+  }
+
+  public StartWorkflowExecutionResponse signalWithStart(SignalWithStartWorkflowExecutionRequest r) {
+    if (r.getSignalName().isEmpty()) {
+      throw EngineException.invalidArgument("SignalName is not set on request.");
+    }
+    NamespaceRecord namespace = engine.namespaces().require(r.getNamespace());
+    validateSearchAttributes(namespace, r.getSearchAttributes());
+    StartWorkflowExecutionRequest.Builder start =
+        StartWorkflowExecutionRequest.newBuilder()
+            .setNamespace(r.getNamespace())
+            .setWorkflowId(r.getWorkflowId())
+            .setWorkflowType(r.getWorkflowType())
+            .setTaskQueue(r.getTaskQueue())
+            .setWorkflowExecutionTimeout(r.getWorkflowExecutionTimeout())
+            .setWorkflowRunTimeout(r.getWorkflowRunTimeout())
+            .setWorkflowTaskTimeout(r.getWorkflowTaskTimeout())
+            .setIdentity(r.getIdentity())
+            .setRequestId(r.getRequestId())
+            .setWorkflowIdReusePolicy(r.getWorkflowIdReusePolicy())
+            .setWorkflowIdConflictPolicy(r.getWorkflowIdConflictPolicy())
+            .setCronSchedule(r.getCronSchedule());
+    if (r.hasInput()) start.setInput(r.getInput());
+    if (r.hasHeader()) start.setHeader(r.getHeader());
+    if (r.hasMemo()) start.setMemo(r.getMemo());
+    if (r.hasSearchAttributes()) start.setSearchAttributes(r.getSearchAttributes());
+    if (r.hasRetryPolicy()) start.setRetryPolicy(r.getRetryPolicy());
+    if (r.hasWorkflowStartDelay()) start.setWorkflowStartDelay(r.getWorkflowStartDelay());
+    if (r.hasPriority()) start.setPriority(r.getPriority());
+    Optional<WorkflowRun> running = current(namespace.name(), r.getWorkflowId()).filter(WorkflowRun::isOpen);
+    if (running.isPresent() && r.getWorkflowIdConflictPolicy() != WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING) {
+      running.get().signal(r.getSignalName(), r.getSignalInput(), r.getIdentity(), r.getHeader());
+      return response(running.get(), false);
+    }
+    WorkflowExecutionSignaledEventAttributes.Builder signal =
+        WorkflowExecutionSignaledEventAttributes.newBuilder().setSignalName(r.getSignalName()).setIdentity(r.getIdentity());
+    if (r.hasSignalInput()) signal.setInput(r.getSignalInput());
+    if (r.hasHeader()) signal.setHeader(r.getHeader());
+    return start(start.build(),
+        Optional.of(HistoryEvent.newBuilder().setEventType(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)
+            .setWorkflowExecutionSignaledEventAttributes(signal)));
+  }
+
+  // ---- signals, cancel, terminate -------------------------------------------------------------
+
+  public void signal(SignalWorkflowExecutionRequest r) {
+    if (r.getSignalName().isEmpty()) {
+      throw EngineException.invalidArgument("SignalName is not set on request.");
+    }
+    if (r.getSignalName().length() > MAX_LENGTH) {
+      throw EngineException.invalidArgument("SignalName length exceeds limit.");
+    }
+    requireOpen(find(r.getNamespace(), r.getWorkflowExecution()))
+        .signal(r.getSignalName(), r.getInput(), r.getIdentity(), r.getHeader());
+  }
+
+  public void requestCancel(RequestCancelWorkflowExecutionRequest r) {
+    requireOpen(find(r.getNamespace(), r.getWorkflowExecution())).requestCancel(r.getReason(), r.getIdentity());
+  }
+
+  public void terminate(TerminateWorkflowExecutionRequest r) {
+    WorkflowRun run = requireOpen(find(r.getNamespace(), r.getWorkflowExecution()));
+    run.terminate(r.getReason(), r.getDetails(), r.getIdentity());
+  }
+
+  void onClosed(WorkflowRun run) {
+    if (open.remove(run)) {
+      run.queries().afterWorkflowTask();
+    }
+  }
+
+  // ---- workflow tasks -------------------------------------------------------------------------
+
+  public Matching.PollHandle pollWorkflowTask(PollWorkflowTaskQueueRequest r, Duration waitFor) {
+    engine.namespaces().require(r.getNamespace());
+    TaskQueue queue = r.getTaskQueue();
+    if (queue.getName().isEmpty()) {
+      throw EngineException.invalidArgument("missing task queue name");
+    }
+    if (queue.getName().length() > MAX_LENGTH) {
+      throw EngineException.invalidArgument("taskQueue length exceeds limit");
+    }
+    if (r.getIdentity().length() > MAX_LENGTH) {
+      throw EngineException.invalidArgument("Identity length exceeds limit.");
+    }
+    return engine.matching().poll(
+        new dev.timewarp.server.internal.matching.TaskQueueKey(
+            r.getNamespace(), queue.getName(), dev.timewarp.server.internal.matching.TaskQueueKey.Type.WORKFLOW),
+        new Poller(r.getIdentity()),
+        waitFor);
+  }
+
+  private WorkflowRun runOf(TaskToken token) {
+    WorkflowRun run = byRunId.get(token.getRunId());
+    if (run == null || !run.namespaceName().equals(token.getNamespace())) {
+      throw EngineException.notFound("workflow not found for ID: " + token.getWorkflowId());
+    }
+    return run;
+  }
+
+  private WorkflowTask startedTask(WorkflowRun run, TaskToken token) {
+    if (!run.isOpen()) {
+      throw EngineException.notFound("workflow execution already completed");
+    }
+    return run.startedTask(token).orElseThrow(() -> EngineException.notFound("Workflow task not found."));
+  }
+
+  public RespondWorkflowTaskCompletedResponse completeWorkflowTask(RespondWorkflowTaskCompletedRequest r) {
+    TaskToken token = TaskTokens.decode(r.getTaskToken(), TaskToken.Kind.WORKFLOW_TASK);
+    if (r.getIdentity().length() > MAX_LENGTH) {
+      throw EngineException.invalidArgument("Identity length exceeds limit.");
+    }
+    WorkflowRun run = runOf(token);
+    WorkflowTask task = startedTask(run, token);
+    return new WorkflowTaskCompletion(run, task, r).complete();
+  }
+
+  public void failWorkflowTask(RespondWorkflowTaskFailedRequest r) {
+    TaskToken token = TaskTokens.decode(r.getTaskToken(), TaskToken.Kind.WORKFLOW_TASK);
+    WorkflowRun run = runOf(token);
+    WorkflowTask task = startedTask(run, token);
+    run.failWorkflowTask(task, r.getCause(), r.hasFailure() ? r.getFailure() : null, r.getIdentity());
+    run.queries().afterWorkflowTask();
+  }
+
+  // ---- queries --------------------------------------------------------------------------------
+
+  public Queries.PendingQuery query(io.temporal.api.workflowservice.v1.QueryWorkflowRequest r) {
+    if (r.getQuery().getQueryType().isEmpty()) {
+      throw EngineException.invalidArgument("QueryType is not set on request.");
+    }
+    return find(r.getNamespace(), r.getExecution()).queries().submit(r.getQuery());
+  }
+
+  public void forgetQuery(io.temporal.api.workflowservice.v1.QueryWorkflowRequest r, String queryId) {
+    find(r.getNamespace(), r.getExecution()).queries().forget(queryId);
+  }
+
+  public void respondQueryTaskCompleted(RespondQueryTaskCompletedRequest r) {
+    TaskToken token = TaskTokens.decode(r.getTaskToken(), TaskToken.Kind.QUERY_TASK);
+    runOf(token).queries().answerQueryTask(
+        token.getQueryId(), r.getCompletedType(), r.getQueryResult(), r.getErrorMessage(), r.getFailure());
+  }
+
+  // ---- activities -----------------------------------------------------------------------------
+
+  /** The run an activity token belongs to, whether or not it is still open. */
+  public WorkflowRun runForActivity(TaskToken token) {
+    return runOf(token);
+  }
+
+  // ---- busy or idle ---------------------------------------------------------------------------
+
+  public void describeInFlight(List<InFlight> out) {
+    for (WorkflowRun run : open) {
+      run.describeInFlight(out);
+    }
+    // closed runs can still have queries waiting for a worker
+    for (WorkflowRun run : byRunId.values()) {
+      if (!run.isOpen()) {
+        run.queries().describeInFlight(out);
+      }
+    }
+  }
+
+  public void closeAll() {
+    open.clear();
+  }
+}
