@@ -13,7 +13,8 @@ final class TaskQueue {
 
   private final Deque<QueuedTask> tasks = new ArrayDeque<>();
   private final Deque<PendingPoll> polls = new ArrayDeque<>();
-  private long lastPollNanos = Long.MIN_VALUE;
+  private long lastPollNanos;
+  private boolean everPolled;
 
   static final class PendingPoll {
     final Poller poller;
@@ -45,7 +46,7 @@ final class TaskQueue {
   /** Answers at once if a task is ready; otherwise returns a poll left waiting. */
   PendingPoll poll(Poller poller) {
     PendingPoll poll = new PendingPoll(poller);
-    lastPollNanos = System.nanoTime();
+    markPolled();
     while (!tasks.isEmpty()) {
       Optional<Object> started = tasks.pollFirst().tryStart(poller);
       if (started.isPresent()) {
@@ -63,13 +64,19 @@ final class TaskQueue {
     }
   }
 
-  private void answer(PendingPoll poll, Optional<Object> response) {
+  private void markPolled() {
+    everPolled = true;
     lastPollNanos = System.nanoTime();
+  }
+
+  private void answer(PendingPoll poll, Optional<Object> response) {
+    markPolled();
     poll.result.complete(response);
   }
 
   boolean hasLivePoller() {
-    return !polls.isEmpty() || System.nanoTime() - lastPollNanos < POLLER_RECENCY_NANOS;
+    return !polls.isEmpty()
+        || (everPolled && System.nanoTime() - lastPollNanos < POLLER_RECENCY_NANOS);
   }
 
   void closeAll() {
