@@ -248,4 +248,47 @@ class ServiceErrorsTest {
     assertThat(capabilities.getEagerWorkflowStart()).isFalse();
     assertThat(capabilities.getCountGroupByExecutionStatus()).isFalse();
   }
+
+  @Test
+  void unansweredWorkflowTaskTimesOutAndIsRetriedTransiently() {
+    rpc.startWorkflowExecution(start("slow-worker")
+        .setWorkflowTaskTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(1)).build());
+    PollWorkflowTaskQueueRequest poll = PollWorkflowTaskQueueRequest.newBuilder().setNamespace("default")
+        .setIdentity("silent").setTaskQueue(TaskQueue.newBuilder().setName("raw")).build();
+    PollWorkflowTaskQueueResponse first = rpc.withDeadlineAfter(10, TimeUnit.SECONDS).pollWorkflowTaskQueue(poll);
+    assertThat(first.getAttempt()).isEqualTo(1);
+
+    // never answered: the 1 s task timeout passes (a started task is in flight, so in wall time)
+    PollWorkflowTaskQueueResponse second = rpc.withDeadlineAfter(10, TimeUnit.SECONDS).pollWorkflowTaskQueue(poll);
+
+    assertThat(second.getAttempt()).isEqualTo(2);
+    assertThat(history("slow-worker")).extracting(HistoryEvent::getEventType).containsExactly(
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
+        EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+        EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+        EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT);
+    assertStatus(
+        () -> rpc.respondWorkflowTaskCompleted(RespondWorkflowTaskCompletedRequest.newBuilder()
+            .setNamespace("default").setTaskToken(first.getTaskToken()).build()),
+        Status.Code.NOT_FOUND,
+        "Workflow task not found.");
+  }
+
+  @Test
+  void searchAttributesAreRegisteredThroughTheOperatorService() {
+    var operator = io.temporal.api.operatorservice.v1.OperatorServiceGrpc.newBlockingStub(server.channel());
+    operator.addSearchAttributes(io.temporal.api.operatorservice.v1.AddSearchAttributesRequest.newBuilder()
+        .setNamespace("default")
+        .putSearchAttributes("OrderTotal", io.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DOUBLE)
+        .build());
+    var listed = operator.listSearchAttributes(
+        io.temporal.api.operatorservice.v1.ListSearchAttributesRequest.newBuilder().setNamespace("default").build());
+    assertThat(listed.getCustomAttributesMap()).containsKey("OrderTotal");
+    assertThat(listed.getSystemAttributesMap()).containsKey("WorkflowId");
+    assertStatus(
+        () -> rpc.startWorkflowExecution(start("sa").setSearchAttributes(io.temporal.api.common.v1.SearchAttributes.newBuilder()
+            .putIndexedFields("Unknown", io.temporal.api.common.v1.Payload.getDefaultInstance())).build()),
+        Status.Code.INVALID_ARGUMENT,
+        "Namespace default has no mapping defined for search attribute Unknown");
+  }
 }
