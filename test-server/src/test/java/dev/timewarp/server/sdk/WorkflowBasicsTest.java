@@ -300,4 +300,90 @@ class WorkflowBasicsTest {
 
     assertThat(WorkflowStub.fromTyped(mailbox).getResult(List.class)).containsExactly("still here");
   }
+
+  @WorkflowInterface
+  public interface Failing {
+    @WorkflowMethod
+    void fail();
+  }
+
+  public static class FailingImpl implements Failing {
+    @Override
+    public void fail() {
+      throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure("out of stock", "OutOfStock");
+    }
+  }
+
+  @WorkflowInterface
+  public interface Impatient {
+    @WorkflowMethod
+    String run();
+  }
+
+  public static class ImpatientImpl implements Impatient {
+    @Override
+    public String run() {
+      io.temporal.workflow.CancellationScope scope =
+          Workflow.newCancellationScope(() -> Workflow.newTimer(Duration.ofHours(1)));
+      scope.run();
+      Workflow.sleep(Duration.ofMinutes(1));
+      scope.cancel();
+      Workflow.sleep(Duration.ofHours(2));
+      return "done";
+    }
+  }
+
+  @Test
+  void workflowFailureIsReportedWithItsCause() {
+    harness(FailingImpl.class).start();
+    Failing failing = harness.newStub(Failing.class, "failing");
+
+    assertThatThrownBy(failing::fail)
+        .isInstanceOf(WorkflowFailedException.class)
+        .cause()
+        .isInstanceOf(io.temporal.failure.ApplicationFailure.class)
+        .hasMessageContaining("out of stock");
+    List<HistoryEvent> events = harness.history("failing");
+    HistoryEvent last = events.get(events.size() - 1);
+    assertThat(last.getEventType()).isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED);
+    assertThat(last.getWorkflowExecutionFailedEventAttributes().getFailure().getApplicationFailureInfo().getType())
+        .isEqualTo("OutOfStock");
+  }
+
+  @Test
+  void cancelledTimerNeverFiresAndAddsNoTime() {
+    harness(ImpatientImpl.class).start();
+
+    assertThat(harness.newStub(Impatient.class, "impatient").run()).isEqualTo("done");
+
+    List<String> types = SdkHarness.types(harness.history("impatient"));
+    assertThat(types).contains("TIMER_CANCELED");
+    assertThat(types.stream().filter(t -> t.equals("TIMER_FIRED")).count()).isEqualTo(2);
+    // 1 min + 2 h of sleeps; the cancelled 1 h timer was never jumped to
+    assertThat(harness.server.clock().now()).isBefore(EPOCH.plus(Duration.ofHours(2)).plus(Duration.ofMinutes(5)));
+  }
+
+  @Test
+  void historyPagesFollowTheToken() {
+    harness(SleeperImpl.class).start();
+    harness.newStub(Sleeper.class, "paged").sleep(Duration.ofMinutes(1));
+    var rpc = harness.stubs.blockingStub();
+    List<HistoryEvent> all = new ArrayList<>();
+    com.google.protobuf.ByteString token = com.google.protobuf.ByteString.EMPTY;
+    int pages = 0;
+    do {
+      var page = rpc.getWorkflowExecutionHistory(
+          io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest.newBuilder()
+              .setNamespace("default")
+              .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder().setWorkflowId("paged"))
+              .setMaximumPageSize(3)
+              .setNextPageToken(token)
+              .build());
+      all.addAll(page.getHistory().getEventsList());
+      token = page.getNextPageToken();
+      pages++;
+    } while (!token.isEmpty());
+    assertThat(pages).isEqualTo(4);
+    assertThat(all).extracting(HistoryEvent::getEventId).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+  }
 }
