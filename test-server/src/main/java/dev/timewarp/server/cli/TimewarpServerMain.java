@@ -83,6 +83,10 @@ public final class TimewarpServerMain implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    // quiet by default; -Dorg.slf4j.simpleLogger.defaultLogLevel=debug overrides
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
     int exit = new CommandLine(new TimewarpServerMain()).execute(args);
     if (exit != 0) {
       System.exit(exit);
