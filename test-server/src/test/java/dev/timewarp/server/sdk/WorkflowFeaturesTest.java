@@ -127,4 +127,32 @@ class WorkflowFeaturesTest {
     harness.server.clock().awaitIdle(Duration.ofSeconds(10));
     assertThat(harness.server.clock().busyReasons()).isEmpty();
   }
+
+  @Test
+  void memoAndStartOptionsAreDescribed() {
+    harness = new SdkHarness();
+    harness.worker.registerWorkflowImplementationTypes(RecorderImpl.class);
+    harness.start();
+    Recorder recorder = harness.client.newWorkflowStub(Recorder.class,
+        io.temporal.client.WorkflowOptions.newBuilder()
+            .setTaskQueue(harness.taskQueue)
+            .setWorkflowId("with-memo")
+            .setMemo(java.util.Map.of("owner", "team-a"))
+            .setWorkflowExecutionTimeout(Duration.ofDays(2))
+            .setWorkflowRunTimeout(Duration.ofDays(1))
+            .build());
+    recorder.record();
+
+    var described = harness.stubs.blockingStub().describeWorkflowExecution(
+        DescribeWorkflowExecutionRequest.newBuilder().setNamespace("default")
+            .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder().setWorkflowId("with-memo"))
+            .build());
+    assertThat(described.getWorkflowExecutionInfo().getMemo().getFieldsMap()).containsKey("owner");
+    assertThat(described.getExecutionConfig().getWorkflowRunTimeout().getSeconds()).isEqualTo(86_400);
+    assertThat(described.getExecutionConfig().getWorkflowExecutionTimeout().getSeconds()).isEqualTo(172_800);
+    var started = harness.history("with-memo").get(0).getWorkflowExecutionStartedEventAttributes();
+    assertThat(started.getMemo().getFieldsMap()).containsKey("owner");
+    assertThat(started.hasWorkflowExecutionExpirationTime()).isTrue();
+    assertThat(started.getWorkflowTaskTimeout().getSeconds()).isEqualTo(10);
+  }
 }
