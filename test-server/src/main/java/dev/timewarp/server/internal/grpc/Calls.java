@@ -35,6 +35,14 @@ final class Calls {
     observer.onCompleted();
   }
 
+  /** For RPCs whose answer is always the same (usually empty) message once the operation succeeds. */
+  static <T> void unary(Engine engine, StreamObserver<T> observer, Runnable operation, T response) {
+    unary(engine, observer, () -> {
+      operation.run();
+      return response;
+    });
+  }
+
   /** Answers with the future's value, on the delivery executor, outside the engine lock. */
   static <T> void answerWhenDone(
       Engine engine, StreamObserver<T> observer, CompletableFuture<T> result, Runnable onCancel) {

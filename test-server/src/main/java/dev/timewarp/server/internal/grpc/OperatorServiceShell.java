@@ -22,19 +22,21 @@ public final class OperatorServiceShell extends OperatorServiceGrpc.OperatorServ
 
   @Override
   public void addSearchAttributes(AddSearchAttributesRequest request, StreamObserver<AddSearchAttributesResponse> observer) {
-    Calls.unary(engine, observer, () -> {
-      engine.namespaces().addSearchAttributes(namespace(request.getNamespace()), request.getSearchAttributesMap());
-      return AddSearchAttributesResponse.getDefaultInstance();
-    });
+    Calls.unary(
+        engine,
+        observer,
+        () -> engine.namespaces().addSearchAttributes(namespace(request.getNamespace()), request.getSearchAttributesMap()),
+        AddSearchAttributesResponse.getDefaultInstance());
   }
 
   @Override
   public void removeSearchAttributes(
       RemoveSearchAttributesRequest request, StreamObserver<RemoveSearchAttributesResponse> observer) {
-    Calls.unary(engine, observer, () -> {
-      engine.namespaces().removeSearchAttributes(namespace(request.getNamespace()), request.getSearchAttributesList());
-      return RemoveSearchAttributesResponse.getDefaultInstance();
-    });
+    Calls.unary(
+        engine,
+        observer,
+        () -> engine.namespaces().removeSearchAttributes(namespace(request.getNamespace()), request.getSearchAttributesList()),
+        RemoveSearchAttributesResponse.getDefaultInstance());
   }
 
   @Override

@@ -33,10 +33,7 @@ public final class WorkflowServiceShell extends WorkflowServiceGrpc.WorkflowServ
 
   @Override
   public void registerNamespace(RegisterNamespaceRequest request, StreamObserver<RegisterNamespaceResponse> observer) {
-    Calls.unary(engine, observer, () -> {
-      engine.namespaces().register(request);
-      return RegisterNamespaceResponse.getDefaultInstance();
-    });
+    Calls.unary(engine, observer, () -> engine.namespaces().register(request), RegisterNamespaceResponse.getDefaultInstance());
   }
 
   @Override
@@ -75,28 +72,19 @@ public final class WorkflowServiceShell extends WorkflowServiceGrpc.WorkflowServ
 
   @Override
   public void signalWorkflowExecution(SignalWorkflowExecutionRequest request, StreamObserver<SignalWorkflowExecutionResponse> observer) {
-    Calls.unary(engine, observer, () -> {
-      engine.workflows().signal(request);
-      return SignalWorkflowExecutionResponse.getDefaultInstance();
-    });
+    Calls.unary(engine, observer, () -> engine.workflows().signal(request), SignalWorkflowExecutionResponse.getDefaultInstance());
   }
 
   @Override
   public void requestCancelWorkflowExecution(
       RequestCancelWorkflowExecutionRequest request, StreamObserver<RequestCancelWorkflowExecutionResponse> observer) {
-    Calls.unary(engine, observer, () -> {
-      engine.workflows().requestCancel(request);
-      return RequestCancelWorkflowExecutionResponse.getDefaultInstance();
-    });
+    Calls.unary(engine, observer, () -> engine.workflows().requestCancel(request), RequestCancelWorkflowExecutionResponse.getDefaultInstance());
   }
 
   @Override
   public void terminateWorkflowExecution(
       TerminateWorkflowExecutionRequest request, StreamObserver<TerminateWorkflowExecutionResponse> observer) {
-    Calls.unary(engine, observer, () -> {
-      engine.workflows().terminate(request);
-      return TerminateWorkflowExecutionResponse.getDefaultInstance();
-    });
+    Calls.unary(engine, observer, () -> engine.workflows().terminate(request), TerminateWorkflowExecutionResponse.getDefaultInstance());
   }
 
   @Override
@@ -159,10 +147,7 @@ public final class WorkflowServiceShell extends WorkflowServiceGrpc.WorkflowServ
   @Override
   public void respondWorkflowTaskFailed(
       RespondWorkflowTaskFailedRequest request, StreamObserver<RespondWorkflowTaskFailedResponse> observer) {
-    Calls.unary(engine, observer, () -> {
-      engine.workflows().failWorkflowTask(request);
-      return RespondWorkflowTaskFailedResponse.getDefaultInstance();
-    });
+    Calls.unary(engine, observer, () -> engine.workflows().failWorkflowTask(request), RespondWorkflowTaskFailedResponse.getDefaultInstance());
   }
 
   @Override
@@ -180,27 +165,18 @@ public final class WorkflowServiceShell extends WorkflowServiceGrpc.WorkflowServ
   @Override
   public void respondQueryTaskCompleted(
       RespondQueryTaskCompletedRequest request, StreamObserver<RespondQueryTaskCompletedResponse> observer) {
-    Calls.unary(engine, observer, () -> {
-      engine.workflows().respondQueryTaskCompleted(request);
-      return RespondQueryTaskCompletedResponse.getDefaultInstance();
-    });
+    Calls.unary(engine, observer, () -> engine.workflows().respondQueryTaskCompleted(request), RespondQueryTaskCompletedResponse.getDefaultInstance());
   }
 
   @Override
   public void resetStickyTaskQueue(ResetStickyTaskQueueRequest request, StreamObserver<ResetStickyTaskQueueResponse> observer) {
     // Timewarp declines sticky queues (every task carries full history), so there is nothing to reset.
-    Calls.unary(engine, observer, () -> {
-      engine.namespaces().require(request.getNamespace());
-      return ResetStickyTaskQueueResponse.getDefaultInstance();
-    });
+    Calls.unary(engine, observer, () -> engine.namespaces().require(request.getNamespace()), ResetStickyTaskQueueResponse.getDefaultInstance());
   }
 
   @Override
   public void shutdownWorker(ShutdownWorkerRequest request, StreamObserver<ShutdownWorkerResponse> observer) {
-    Calls.unary(engine, observer, () -> {
-      engine.namespaces().require(request.getNamespace());
-      return ShutdownWorkerResponse.getDefaultInstance();
-    });
+    Calls.unary(engine, observer, () -> engine.namespaces().require(request.getNamespace()), ShutdownWorkerResponse.getDefaultInstance());
   }
 
   // ---- activity tasks -------------------------------------------------------------------------
@@ -237,19 +213,13 @@ public final class WorkflowServiceShell extends WorkflowServiceGrpc.WorkflowServ
   @Override
   public void respondActivityTaskCompleted(
       RespondActivityTaskCompletedRequest request, StreamObserver<RespondActivityTaskCompletedResponse> observer) {
-    Calls.unary(engine, observer, () -> {
-      activities.complete(request);
-      return RespondActivityTaskCompletedResponse.getDefaultInstance();
-    });
+    Calls.unary(engine, observer, () -> activities.complete(request), RespondActivityTaskCompletedResponse.getDefaultInstance());
   }
 
   @Override
   public void respondActivityTaskCompletedById(
       RespondActivityTaskCompletedByIdRequest request, StreamObserver<RespondActivityTaskCompletedByIdResponse> observer) {
-    Calls.unary(engine, observer, () -> {
-      activities.completeById(request);
-      return RespondActivityTaskCompletedByIdResponse.getDefaultInstance();
-    });
+    Calls.unary(engine, observer, () -> activities.completeById(request), RespondActivityTaskCompletedByIdResponse.getDefaultInstance());
   }
 
   @Override
@@ -267,18 +237,12 @@ public final class WorkflowServiceShell extends WorkflowServiceGrpc.WorkflowServ
   @Override
   public void respondActivityTaskCanceled(
       RespondActivityTaskCanceledRequest request, StreamObserver<RespondActivityTaskCanceledResponse> observer) {
-    Calls.unary(engine, observer, () -> {
-      activities.canceled(request);
-      return RespondActivityTaskCanceledResponse.getDefaultInstance();
-    });
+    Calls.unary(engine, observer, () -> activities.canceled(request), RespondActivityTaskCanceledResponse.getDefaultInstance());
   }
 
   @Override
   public void respondActivityTaskCanceledById(
       RespondActivityTaskCanceledByIdRequest request, StreamObserver<RespondActivityTaskCanceledByIdResponse> observer) {
-    Calls.unary(engine, observer, () -> {
-      activities.canceledById(request);
-      return RespondActivityTaskCanceledByIdResponse.getDefaultInstance();
-    });
+    Calls.unary(engine, observer, () -> activities.canceledById(request), RespondActivityTaskCanceledByIdResponse.getDefaultInstance());
   }
 }
