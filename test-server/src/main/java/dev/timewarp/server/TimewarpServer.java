@@ -47,6 +47,7 @@ public final class TimewarpServer implements AutoCloseable {
   private final ManagedChannel channel;
   private final HealthStatusManager health = new HealthStatusManager();
   private final TestClock clock;
+  private final Faults faults = new FaultControls();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private TimewarpServer(ServerOptions options) {
@@ -129,6 +130,24 @@ public final class TimewarpServer implements AutoCloseable {
     return clock;
   }
 
+  /** Crashed workers, lost tasks and worker outages, on demand. */
+  public Faults faults() {
+    return faults;
+  }
+
+  /** Every activity of the current run of {@code workflowId} in namespace {@code default}, with all attempts. */
+  public List<ActivityRecord> activityRecords(String workflowId) {
+    return activityRecords("default", workflowId, "");
+  }
+
+  /** Every activity of a run (empty {@code runId}: the current run), with all its attempts. */
+  public List<ActivityRecord> activityRecords(String namespace, String workflowId, String runId) {
+    return engine.call(
+        () -> engine.workflows().activityRecords(
+            namespace,
+            io.temporal.api.common.v1.WorkflowExecution.newBuilder().setWorkflowId(workflowId).setRunId(runId).build()));
+  }
+
   /** Blocks until the server shuts down. */
   public void awaitTermination() throws InterruptedException {
     if (networkServer != null) {
@@ -206,6 +225,34 @@ public final class TimewarpServer implements AutoCloseable {
     @Override
     public List<String> busyReasons() {
       return engine.inFlight().stream().map(InFlight::description).toList();
+    }
+  }
+
+  private final class FaultControls implements Faults {
+    @Override
+    public void declareWorkerGone(String workerIdentity) {
+      engine.run(() -> engine.workflows().declareWorkerGone(workerIdentity));
+    }
+
+    @Override
+    public void dropNextActivityDelivery(String activityType) {
+      engine.run(() -> engine.faults().dropNextDelivery(activityType));
+    }
+
+    @Override
+    public Outage stopPollers(String taskQueue) {
+      return stopPollers("default", taskQueue);
+    }
+
+    @Override
+    public Outage stopPollers(String namespace, String taskQueue) {
+      engine.run(() -> engine.matching().setOutage(namespace, taskQueue, true));
+      AtomicBoolean ended = new AtomicBoolean();
+      return () -> {
+        if (ended.compareAndSet(false, true)) {
+          engine.run(() -> engine.matching().setOutage(namespace, taskQueue, false));
+        }
+      };
     }
   }
 }

@@ -77,4 +77,17 @@ public final class ActivityAttempt {
     closedTime = at;
     failure = cause;
   }
+
+  dev.timewarp.server.AttemptRecord toRecord() {
+    return new dev.timewarp.server.AttemptRecord(
+        number,
+        scheduledTime,
+        Optional.ofNullable(startedTime),
+        workerIdentity,
+        Optional.ofNullable(closedTime),
+        dev.timewarp.server.AttemptRecord.Outcome.valueOf(outcome.name()),
+        Optional.ofNullable(failure),
+        heartbeatCount,
+        Optional.ofNullable(lastHeartbeatDetails));
+  }
 }

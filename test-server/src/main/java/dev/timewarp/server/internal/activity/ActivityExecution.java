@@ -73,6 +73,8 @@ public final class ActivityExecution {
   private String startedRequestId = "";
   private long dispatchSequence;
   private long startSequence;
+  /** The worker running the current attempt is gone (declared, or its delivery was dropped). */
+  private boolean workerLost;
   private boolean cancelRequested;
   private long cancelRequestedEventId;
   private Payloads heartbeatDetails;
@@ -189,11 +191,16 @@ public final class ActivityExecution {
       return Optional.empty();
     }
     start(poller.identity(), UUID.randomUUID().toString());
+    if (owner.engine().faults().consumeDroppedDelivery(activityType())) {
+      workerLost = true; // started on the server, but the task never reaches the worker
+      return Optional.empty();
+    }
     return Optional.of(pollResponse());
   }
 
   private void start(String identity, String requestId) {
     state = State.STARTED;
+    workerLost = false;
     startedTime = now();
     startedIdentity = identity;
     startedRequestId = requestId;
@@ -277,8 +284,26 @@ public final class ActivityExecution {
   /** Whether a worker's token still names the running attempt. */
   public boolean acceptsToken(TaskToken token) {
     return state == State.STARTED
+        && !workerLost
         && token.getAttempt() == attempt
         && token.getSequence() == startSequence;
+  }
+
+  /** The running attempt's worker is gone: it stops counting as in flight; its calls get NOT_FOUND. */
+  public void workerGone(String identity) {
+    if (state == State.STARTED && startedIdentity.equals(identity)) {
+      workerLost = true;
+    }
+  }
+
+  /** A snapshot of every attempt so far, for tests and assertions. */
+  public dev.timewarp.server.ActivityRecord record() {
+    return new dev.timewarp.server.ActivityRecord(
+        activityId(),
+        activityType(),
+        scheduledEventId,
+        state == State.CLOSED,
+        attempts.stream().map(ActivityAttempt::toRecord).toList());
   }
 
   // ---- worker responses -----------------------------------------------------------------------
@@ -460,11 +485,12 @@ public final class ActivityExecution {
 
   /** An intermediate attempt ended: nothing is written; the next attempt waits out its backoff. */
   private void retry(Failure failure, ActivityAttempt.Outcome outcome, Duration backoff) {
-    currentAttempt().end(outcome, now(), failure);
+    Instant endedAt = now(); // one instant: the backoff is measured from the end of the attempt
+    currentAttempt().end(outcome, endedAt, failure);
     lastFailure = failure;
     lastWorkerIdentity = startedIdentity;
     attempt++;
-    scheduledTime = now().plus(backoff);
+    scheduledTime = endedAt.plus(backoff);
     state = State.SCHEDULED;
     startedTime = null;
     startedIdentity = "";
@@ -535,6 +561,9 @@ public final class ActivityExecution {
       return;
     }
     String subject = "activity " + activityType() + " (" + activityId() + ") attempt " + attempt;
+    if (state == State.STARTED && workerLost) {
+      return; // nobody will answer: its timeouts arrive by skipping
+    }
     if (state == State.STARTED) {
       out.add(
           new InFlight(

@@ -39,6 +39,7 @@ public final class Engine implements AutoCloseable {
   private final NamespaceRegistry namespaces;
   private final Matching matching;
   private final Workflows workflows;
+  private final FaultPlan faults = new FaultPlan();
   private final ExecutorService delivery;
   private final ScheduledExecutorService wallTimers;
   private final Thread driver;
@@ -111,6 +112,10 @@ public final class Engine implements AutoCloseable {
 
   public Workflows workflows() {
     return workflows;
+  }
+
+  public FaultPlan faults() {
+    return faults;
   }
 
   /** Executor for answering long polls and other I/O outside the lock. */

@@ -43,6 +43,13 @@ public final class Matching {
     return new PollHandle(poll.result, () -> engine.run(() -> queue.expire(poll)));
   }
 
+  /** Starts or ends a worker outage on both the workflow and the activity queue of this name. */
+  public void setOutage(String namespace, String name, boolean on) {
+    for (TaskQueueKey.Type type : TaskQueueKey.Type.values()) {
+      queue(new TaskQueueKey(namespace, name, type)).setOutage(on);
+    }
+  }
+
   public boolean hasLivePoller(TaskQueueKey key) {
     TaskQueue queue = queues.get(key);
     return queue != null && queue.hasLivePoller();

@@ -15,6 +15,8 @@ final class TaskQueue {
   private final Deque<PendingPoll> polls = new ArrayDeque<>();
   private long lastPollNanos;
   private boolean everPolled;
+  /** Pollers are cut off: tasks wait, polls wait, and nobody counts as live. */
+  private boolean outage;
 
   static final class PendingPoll {
     final Poller poller;
@@ -26,6 +28,10 @@ final class TaskQueue {
   }
 
   void offer(QueuedTask task) {
+    if (outage) {
+      tasks.addLast(task);
+      return;
+    }
     for (Iterator<PendingPoll> it = polls.iterator(); it.hasNext(); ) {
       PendingPoll poll = it.next();
       if (poll.result.isDone()) {
@@ -46,6 +52,10 @@ final class TaskQueue {
   /** Answers at once if a task is ready; otherwise returns a poll left waiting. */
   PendingPoll poll(Poller poller) {
     PendingPoll poll = new PendingPoll(poller);
+    if (outage) {
+      polls.addLast(poll);
+      return poll;
+    }
     markPolled();
     while (!tasks.isEmpty()) {
       Optional<Object> started = tasks.pollFirst().tryStart(poller);
@@ -74,7 +84,20 @@ final class TaskQueue {
     poll.result.complete(response);
   }
 
+  void setOutage(boolean on) {
+    outage = on;
+    if (!on) {
+      everPolled = false; // recency restarts with the next real poll
+      java.util.List<QueuedTask> waiting = new java.util.ArrayList<>(tasks);
+      tasks.clear();
+      waiting.forEach(this::offer);
+    }
+  }
+
   boolean hasLivePoller() {
+    if (outage) {
+      return false;
+    }
     return !polls.isEmpty()
         || (everPolled && System.nanoTime() - lastPollNanos < POLLER_RECENCY_NANOS);
   }

@@ -470,6 +470,7 @@ public final class WorkflowRun implements ActivityOwner {
   Optional<WorkflowTask> startedTask(TaskToken token) {
     if (task == null
         || !task.isStarted()
+        || task.workerLost
         || task.sequence != token.getSequence()
         || task.attempt != token.getAttempt()) {
       return Optional.empty();
@@ -541,6 +542,14 @@ public final class WorkflowRun implements ActivityOwner {
     }
   }
 
+  /** Everything this identity had started is abandoned, as if its process had died. */
+  void workerGone(String identity) {
+    if (task != null && task.isStarted() && task.identity.equals(identity)) {
+      task.workerLost = true;
+    }
+    activities.values().forEach(activity -> activity.workerGone(identity));
+  }
+
   // ---- busy or idle ---------------------------------------------------------------------------
 
   void describeInFlight(List<InFlight> out) {
@@ -549,7 +558,7 @@ public final class WorkflowRun implements ActivityOwner {
       return;
     }
     Instant now = engine.now();
-    if (task != null) {
+    if (task != null && !task.workerLost) {
       String subject = "workflow task of " + describe();
       if (task.isStarted()) {
         out.add(

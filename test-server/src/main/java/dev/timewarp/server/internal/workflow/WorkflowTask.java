@@ -27,6 +27,8 @@ final class WorkflowTask {
   String identity = "";
   String requestId = "";
   Deadline timeout;
+  /** Its worker was declared gone: not in flight any more, and its answer is refused. */
+  boolean workerLost;
   /** For transient attempts: the two events the worker is shown, written on completion. */
   HistoryEvent transientScheduled;
   HistoryEvent transientStarted;

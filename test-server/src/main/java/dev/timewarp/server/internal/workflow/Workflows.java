@@ -370,6 +370,18 @@ public final class Workflows {
     return runOf(token);
   }
 
+  // ---- fault controls and records ------------------------------------------------------------
+
+  public void declareWorkerGone(String identity) {
+    open.forEach(run -> run.workerGone(identity));
+  }
+
+  public List<dev.timewarp.server.ActivityRecord> activityRecords(String namespace, WorkflowExecution execution) {
+    return find(namespace, execution).activities().values().stream()
+        .map(dev.timewarp.server.internal.activity.ActivityExecution::record)
+        .toList();
+  }
+
   // ---- busy or idle ---------------------------------------------------------------------------
 
   public void describeInFlight(List<InFlight> out) {
