@@ -120,6 +120,31 @@ public final class ActivityExecution {
     return activity;
   }
 
+  /**
+   * Creates the activity for an eager start: no task is queued, and schedule-to-start no longer
+   * applies; the caller starts it with {@link #startEagerly} once the workflow task is applied.
+   */
+  public static ActivityExecution scheduleEager(
+      ActivityOwner owner, long scheduledEventId, ScheduleActivityTaskCommandAttributes normalized) {
+    ActivityExecution activity =
+        new ActivityExecution(owner, scheduledEventId, normalized, owner.engine().now());
+    activity.retryExpiration.ifPresent(
+        at ->
+            activity.scheduleToCloseDeadline =
+                activity.arm(at, "ScheduleToClose", () -> activity.timeOut(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE)));
+    activity.dispatchSequence++;
+    activity.attempts.add(new ActivityAttempt(1, activity.scheduledTime));
+    return activity;
+  }
+
+  /** Starts an eagerly scheduled attempt for the worker that completed the workflow task. */
+  public Optional<PollActivityTaskQueueResponse> startEagerly(String identity) {
+    if (state != State.SCHEDULED || !owner.isOpen()) {
+      return Optional.empty();
+    }
+    return deliver(identity);
+  }
+
   // ---- accessors ------------------------------------------------------------------------------
 
   public long scheduledEventId() {
@@ -190,7 +215,12 @@ public final class ActivityExecution {
     if (!owner.isOpen() || state != State.SCHEDULED || sequence != dispatchSequence) {
       return Optional.empty();
     }
-    start(poller.identity(), UUID.randomUUID().toString());
+    return deliver(poller.identity()).map(task -> task);
+  }
+
+  /** Starts the attempt for a worker; empty when a fault plan loses the delivery on the way. */
+  private Optional<PollActivityTaskQueueResponse> deliver(String identity) {
+    start(identity, UUID.randomUUID().toString());
     if (owner.engine().faults().consumeDroppedDelivery(activityType())) {
       workerLost = true; // started on the server, but the task never reaches the worker
       return Optional.empty();
@@ -312,6 +342,10 @@ public final class ActivityExecution {
     if (state == State.SCHEDULED) {
       start(identity, ""); // completing by id before any poll fabricates the start
     }
+    if (PayloadLimits.tooLarge(result)) {
+      fail(PayloadLimits.serverFailure("Complete result exceeds size limit.", true), identity, Optional.empty());
+      return;
+    }
     currentAttempt().end(ActivityAttempt.Outcome.COMPLETED, now(), null);
     ActivityTaskCompletedEventAttributes.Builder attributes =
         ActivityTaskCompletedEventAttributes.newBuilder()
@@ -349,12 +383,20 @@ public final class ActivityExecution {
       throw EngineException.invalidArgument(
           "unable to mark activity as canceled without activity being request canceled first");
     }
+    if (PayloadLimits.tooLarge(details)) {
+      fail(PayloadLimits.serverFailure("Cancel details exceed size limit.", true), identity, Optional.empty());
+      return;
+    }
     currentAttempt().end(ActivityAttempt.Outcome.CANCELED, now(), null);
     closeWith(canceledEvent(details, identity, HistoryLog.TRANSIENT_EVENT_ID));
   }
 
   /** Records a heartbeat; returns whether cancellation has been requested. */
   public boolean heartbeat(Optional<Payloads> details, String identity) {
+    if (details.isPresent() && PayloadLimits.tooLarge(details.get())) {
+      fail(PayloadLimits.serverFailure("Heartbeat details exceed size limit.", true), identity, Optional.empty());
+      return true; // the real server answers cancel_requested so the worker stops
+    }
     recordHeartbeat(details.orElse(Payloads.getDefaultInstance()), identity);
     return cancelRequested;
   }
@@ -487,7 +529,7 @@ public final class ActivityExecution {
   private void retry(Failure failure, ActivityAttempt.Outcome outcome, Duration backoff) {
     Instant endedAt = now(); // one instant: the backoff is measured from the end of the attempt
     currentAttempt().end(outcome, endedAt, failure);
-    lastFailure = failure;
+    lastFailure = PayloadLimits.forStorage(failure);
     lastWorkerIdentity = startedIdentity;
     attempt++;
     scheduledTime = endedAt.plus(backoff);

@@ -1,6 +1,7 @@
 package dev.timewarp.server.internal.workflow;
 
 import dev.timewarp.server.internal.activity.ActivityExecution;
+import dev.timewarp.server.internal.activity.PayloadLimits;
 import dev.timewarp.server.internal.engine.Engine;
 import dev.timewarp.server.internal.engine.EngineException;
 import dev.timewarp.server.internal.matching.Matching;
@@ -119,9 +120,21 @@ public final class ActivityTaskRpcs {
       throw EngineException.invalidArgument("Failure must have ApplicationFailureInfo.");
     }
     checkNextRetryDelay(r.getFailure());
-    byToken(r.getTaskToken(), r.getIdentity())
-        .fail(r.getFailure(), r.getIdentity(), optional(r.hasLastHeartbeatDetails(), r.getLastHeartbeatDetails()));
-    return RespondActivityTaskFailedResponse.getDefaultInstance();
+    ActivityExecution activity = byToken(r.getTaskToken(), r.getIdentity());
+    RespondActivityTaskFailedResponse.Builder response = RespondActivityTaskFailedResponse.newBuilder();
+    Failure failure = r.getFailure();
+    if (PayloadLimits.tooLarge(failure)) {
+      failure = PayloadLimits.serverFailure("Failure exceeds size limit.", true).toBuilder()
+          .setCause(PayloadLimits.truncated(failure)).build();
+      response.addFailures(failure);
+    }
+    Optional<Payloads> heartbeat = optional(r.hasLastHeartbeatDetails(), r.getLastHeartbeatDetails());
+    if (heartbeat.isPresent() && PayloadLimits.tooLarge(heartbeat.get())) {
+      heartbeat = Optional.empty(); // dropped, and said so
+      response.addFailures(PayloadLimits.serverFailure("Heartbeat details exceed size limit.", true));
+    }
+    activity.fail(failure, r.getIdentity(), heartbeat);
+    return response.build();
   }
 
   public RespondActivityTaskFailedByIdResponse failById(RespondActivityTaskFailedByIdRequest r) {

@@ -9,10 +9,21 @@ final class CommandRejection extends RuntimeException {
   private static final String PREFIX = "WORKFLOW_TASK_FAILED_CAUSE_";
 
   final transient WorkflowTaskFailedCause cause;
+  /** Some refusals (an oversize payload) also terminate the workflow, as the real server does. */
+  final boolean terminatesWorkflow;
 
   CommandRejection(WorkflowTaskFailedCause cause, String message) {
+    this(cause, message, false);
+  }
+
+  private CommandRejection(WorkflowTaskFailedCause cause, String message, boolean terminatesWorkflow) {
     super(message, null, false, false);
     this.cause = cause;
+    this.terminatesWorkflow = terminatesWorkflow;
+  }
+
+  static CommandRejection terminating(WorkflowTaskFailedCause cause, String message) {
+    return new CommandRejection(cause, message, true);
   }
 
   /** "BadScheduleActivityAttributes: activityId is not set", as the real server words it. */

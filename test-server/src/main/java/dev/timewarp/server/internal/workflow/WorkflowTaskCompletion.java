@@ -2,6 +2,7 @@ package dev.timewarp.server.internal.workflow;
 
 import dev.timewarp.server.internal.activity.ActivityExecution;
 import dev.timewarp.server.internal.activity.ActivityScheduling;
+import dev.timewarp.server.internal.activity.PayloadLimits;
 import dev.timewarp.server.internal.engine.EngineException;
 import dev.timewarp.server.internal.namespace.SystemSearchAttributes;
 import dev.timewarp.server.internal.time.ProtoTime;
@@ -45,6 +46,7 @@ final class WorkflowTaskCompletion {
   private final WorkflowTask task;
   private final RespondWorkflowTaskCompletedRequest request;
   private final List<ScheduleActivityTaskCommandAttributes> normalizedActivities = new ArrayList<>();
+  private final List<ActivityExecution> eager = new ArrayList<>();
 
   WorkflowTaskCompletion(WorkflowRun run, WorkflowTask task, RespondWorkflowTaskCompletedRequest request) {
     this.run = run;
@@ -57,6 +59,9 @@ final class WorkflowTaskCompletion {
       validate();
     } catch (CommandRejection rejection) {
       run.failWorkflowTask(task, rejection.cause, ServerFailures.of(rejection.fullMessage()), request.getIdentity());
+      if (rejection.terminatesWorkflow) {
+        run.terminate(rejection.getMessage(), io.temporal.api.common.v1.Payloads.getDefaultInstance(), "history-service");
+      }
       run.queries().afterWorkflowTask();
       throw EngineException.invalidArgument(rejection.fullMessage());
     }
@@ -95,6 +100,8 @@ final class WorkflowTaskCompletion {
     newTask |= request.getForceCreateNewWorkflowTask();
     run.queries().answer(request.getQueryResultsMap());
     RespondWorkflowTaskCompletedResponse.Builder response = RespondWorkflowTaskCompletedResponse.newBuilder();
+    // eager activities start now, for the worker that asked, unless cancelled in this same task
+    eager.forEach(activity -> activity.startEagerly(request.getIdentity()).ifPresent(response::addActivityTasks));
     if (run.isOpen() && newTask) {
       run.scheduleWorkflowTask(1);
       if (request.getReturnNewWorkflowTask()) {
@@ -155,6 +162,11 @@ final class WorkflowTaskCompletion {
             normalized = ActivityScheduling.normalize(command.getScheduleActivityTaskCommandAttributes(), run.runTimeout());
           } catch (EngineException e) {
             throw badActivity(e.getMessage());
+          }
+          if (PayloadLimits.tooLarge(normalized.getInput())) {
+            throw CommandRejection.terminating(
+                WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_ACTIVITY_ATTRIBUTES,
+                "ScheduleActivityTaskCommandAttributes.Input exceeds size limit.");
           }
           if (pendingActivities >= MAX_PENDING_ACTIVITIES) {
             throw new CommandRejection(
@@ -307,7 +319,13 @@ final class WorkflowTaskCompletion {
     long scheduledId =
         run.append(run.newEvent(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).setActivityTaskScheduledEventAttributes(attributes))
             .getEventId();
-    ActivityExecution activity = ActivityExecution.schedule(run, scheduledId, a);
+    ActivityExecution activity;
+    if (a.getRequestEagerExecution()) {
+      activity = ActivityExecution.scheduleEager(run, scheduledId, a);
+      eager.add(activity);
+    } else {
+      activity = ActivityExecution.schedule(run, scheduledId, a);
+    }
     run.activities().put(scheduledId, activity);
     run.pendingActivitiesById().put(a.getActivityId(), activity);
   }
