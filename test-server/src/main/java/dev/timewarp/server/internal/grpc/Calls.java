@@ -52,6 +52,10 @@ final class Calls {
     result.whenCompleteAsync(
         (value, error) -> {
           try {
+            if (error instanceof java.util.concurrent.CancellationException
+                || error != null && error.getCause() instanceof java.util.concurrent.CancellationException) {
+              return; // the caller gave up; nobody is listening
+            }
             if (error != null) {
               observer.onError(Statuses.toStatus(error));
             } else {

@@ -361,12 +361,27 @@ public final class WorkflowRun implements ActivityOwner {
   // ---- workflow tasks -------------------------------------------------------------------------
 
   void scheduleWorkflowTask(int attempt) {
+    WorkflowTask scheduled = newWorkflowTask(attempt);
+    engine.matching().offer(workflowQueue(), poller -> startWorkflowTask(scheduled, poller));
+  }
+
+  /**
+   * Schedules and at once starts a task for the worker completing the current one (it asked for
+   * the next task in its response); it never goes through the queue.
+   */
+  WorkflowTask startNextWorkflowTaskInline(String identity) {
+    WorkflowTask next = newWorkflowTask(1);
+    markStarted(next, identity);
+    return next;
+  }
+
+  private WorkflowTask newWorkflowTask(int attempt) {
     WorkflowTask scheduled = new WorkflowTask(attempt, ++taskSequence, engine.now(), taskTimeout);
     if (!scheduled.isTransient()) {
       scheduled.scheduledEventId = append(scheduledEvent(scheduled)).getEventId();
     }
     task = scheduled;
-    engine.matching().offer(workflowQueue(), poller -> startWorkflowTask(scheduled, poller));
+    return scheduled;
   }
 
   private HistoryEvent.Builder scheduledEvent(WorkflowTask scheduled) {
@@ -432,8 +447,21 @@ public final class WorkflowRun implements ActivityOwner {
   }
 
   PollWorkflowTaskQueueResponse pollResponse(WorkflowTask started) {
+    return pollResponse(started, 0);
+  }
+
+  /**
+   * A task for the worker that completed the previous one and still holds the run in its cache:
+   * only the events after the task it last started, as a sticky delivery would carry.
+   */
+  PollWorkflowTaskQueueResponse pollResponseSinceLastTask(WorkflowTask started) {
+    return pollResponse(started, (int) previousStartedEventId);
+  }
+
+  private PollWorkflowTaskQueueResponse pollResponse(WorkflowTask started, int eventsAlreadySeen) {
+    List<HistoryEvent> all = history.events();
     io.temporal.api.history.v1.History.Builder events =
-        io.temporal.api.history.v1.History.newBuilder().addAllEvents(history.events());
+        io.temporal.api.history.v1.History.newBuilder().addAllEvents(all.subList(eventsAlreadySeen, all.size()));
     if (started.isTransient()) {
       events.addEvents(started.transientScheduled).addEvents(started.transientStarted);
     }
@@ -518,7 +546,7 @@ public final class WorkflowRun implements ActivityOwner {
     retryWorkflowTask(failed);
   }
 
-  private void timeOutWorkflowTask(WorkflowTask timedOut) {
+  void timeOutWorkflowTask(WorkflowTask timedOut) {
     if (task != timedOut || !timedOut.isStarted() || !isOpen()) {
       return;
     }

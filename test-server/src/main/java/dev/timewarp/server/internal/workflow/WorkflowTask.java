@@ -19,6 +19,8 @@ final class WorkflowTask {
   final int attempt;
   final long sequence;
   final Instant scheduledTime;
+  /** Schedule time of the first task in a chain of heartbeats (local activities). */
+  Instant originalScheduledTime;
   final Duration startToCloseTimeout;
   State state = State.SCHEDULED;
   long scheduledEventId;
@@ -37,6 +39,7 @@ final class WorkflowTask {
     this.attempt = attempt;
     this.sequence = sequence;
     this.scheduledTime = scheduledTime;
+    this.originalScheduledTime = scheduledTime;
     this.startToCloseTimeout = startToCloseTimeout;
   }
 

@@ -40,6 +40,8 @@ import java.util.Set;
  */
 final class WorkflowTaskCompletion {
   static final int MAX_PENDING_ACTIVITIES = 2000;
+  /** history.workflowTaskHeartbeatTimeout: how long heartbeats may keep one task going. */
+  static final Duration HEARTBEAT_LIMIT = Duration.ofMinutes(30);
   private static final int MAX_NAME_LENGTH = 1000;
 
   private final WorkflowRun run;
@@ -55,6 +57,11 @@ final class WorkflowTaskCompletion {
   }
 
   RespondWorkflowTaskCompletedResponse complete() {
+    boolean heartbeat = request.getForceCreateNewWorkflowTask() && request.getCommandsCount() == 0;
+    if (heartbeat && Duration.between(task.originalScheduledTime, run.now()).compareTo(HEARTBEAT_LIMIT) > 0) {
+      run.timeOutWorkflowTask(task); // local activities heartbeated the task for too long
+      throw EngineException.notFound("workflow task heartbeat timeout");
+    }
     try {
       validate();
     } catch (CommandRejection rejection) {
@@ -103,11 +110,15 @@ final class WorkflowTaskCompletion {
     // eager activities start now, for the worker that asked, unless cancelled in this same task
     eager.forEach(activity -> activity.startEagerly(request.getIdentity()).ifPresent(response::addActivityTasks));
     if (run.isOpen() && newTask) {
-      run.scheduleWorkflowTask(1);
       if (request.getReturnNewWorkflowTask()) {
-        WorkflowTask next = run.task();
-        run.markStarted(next, request.getIdentity());
-        response.setWorkflowTask(run.pollResponse(next));
+        WorkflowTask next = run.startNextWorkflowTaskInline(request.getIdentity());
+        next.originalScheduledTime = heartbeat ? task.originalScheduledTime : next.scheduledTime;
+        response.setWorkflowTask(run.pollResponseSinceLastTask(next));
+      } else {
+        run.scheduleWorkflowTask(1);
+        if (heartbeat) {
+          run.task().originalScheduledTime = task.originalScheduledTime;
+        }
       }
     }
     run.queries().afterWorkflowTask();
