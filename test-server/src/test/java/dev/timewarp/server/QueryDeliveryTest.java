@@ -55,9 +55,8 @@ class QueryDeliveryTest {
   }
 
   private void awaitQueryWaiting() {
-    for (int i = 0; i < 500 && server.clock().busyReasons().stream().noneMatch(r -> r.contains("query")); i++) {
-      Thread.onSpinWait();
-    }
+    Await.until(() -> server.clock().busyReasons().stream().anyMatch(r -> r.contains("query")),
+        () -> "a query waiting; busy: " + server.clock().busyReasons());
   }
 
   @Test

@@ -24,12 +24,22 @@ final class RawWorkflow {
   final WorkflowServiceGrpc.WorkflowServiceBlockingStub rpc;
   final String workflowId;
 
+  /** Starts the workflow on the raw task queue. */
   RawWorkflow(TimewarpServer server, String workflowId) {
-    this.rpc = WorkflowServiceGrpc.newBlockingStub(server.channel());
-    this.workflowId = workflowId;
+    this(WorkflowServiceGrpc.newBlockingStub(server.channel()), workflowId);
     rpc.startWorkflowExecution(StartWorkflowExecutionRequest.newBuilder().setNamespace("default")
         .setWorkflowId(workflowId).setWorkflowType(WorkflowType.newBuilder().setName("Raw"))
         .setTaskQueue(TaskQueue.newBuilder().setName(QUEUE)).setRequestId(workflowId).build());
+  }
+
+  private RawWorkflow(WorkflowServiceGrpc.WorkflowServiceBlockingStub rpc, String workflowId) {
+    this.rpc = rpc;
+    this.workflowId = workflowId;
+  }
+
+  /** Drives a workflow the test already started with options of its own. */
+  static RawWorkflow attach(TimewarpServer server, String workflowId) {
+    return new RawWorkflow(WorkflowServiceGrpc.newBlockingStub(server.channel()), workflowId);
   }
 
   WorkflowExecution execution() {

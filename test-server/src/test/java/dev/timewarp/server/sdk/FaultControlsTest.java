@@ -152,16 +152,12 @@ class FaultControlsTest {
   }
 
   private void awaitAttemptRunning(String workflowId, int attempt) {
-    for (int i = 0; i < 5000; i++) {
+    dev.timewarp.server.Await.until(() -> {
       List<ActivityRecord> records = harness.server.activityRecords(workflowId);
-      if (!records.isEmpty()
+      return !records.isEmpty()
           && records.get(0).attempts().size() >= attempt
-          && records.get(0).attempts().get(attempt - 1).heartbeatCount() > 0) {
-        return;
-      }
-      Thread.onSpinWait();
-    }
-    throw new AssertionError("attempt " + attempt + " never heartbeated: " + harness.server.clock().busyReasons());
+          && records.get(0).attempts().get(attempt - 1).heartbeatCount() > 0;
+    }, () -> "attempt " + attempt + " heartbeating; busy: " + harness.server.clock().busyReasons());
   }
 
   @Test

@@ -114,12 +114,10 @@ class WorkflowFeaturesTest {
     Holder holder = harness.newStub(Holder.class, "holder");
     WorkflowClient.start(holder::hold);
 
-    List<String> reasons = List.of();
-    for (int i = 0; i < 200 && reasons.stream().noneMatch(r -> r.startsWith("activity ")); i++) {
-      reasons = harness.server.clock().busyReasons();
-      Thread.onSpinWait();
-      TimeUnit.MILLISECONDS.sleep(10); // polling a condition, not waiting for time
-    }
+    dev.timewarp.server.Await.until(
+        () -> harness.server.clock().busyReasons().stream().anyMatch(r -> r.startsWith("activity ")),
+        () -> "the activity running; busy: " + harness.server.clock().busyReasons());
+    List<String> reasons = harness.server.clock().busyReasons();
     assertThat(reasons).anyMatch(r -> r.startsWith("activity Hold (") && r.contains(") attempt 1 running on worker "));
 
     RELEASE.countDown();

@@ -360,10 +360,11 @@ public final class ActivityExecution {
 
   public void fail(Failure failure, String identity, Optional<Payloads> lastHeartbeat) {
     lastHeartbeat.ifPresent(details -> recordHeartbeat(details, identity));
-    lastAttemptCompleteTime = now();
-    Decision decision = decide(failure, Optional.empty());
+    Instant at = now();
+    lastAttemptCompleteTime = at;
+    Decision decision = decide(failure, Optional.empty(), at);
     if (decision.retryState() == RetryState.RETRY_STATE_IN_PROGRESS) {
-      retry(failure, ActivityAttempt.Outcome.FAILED, decision.backoff());
+      retry(failure, ActivityAttempt.Outcome.FAILED, decision.backoff(), at);
       return;
     }
     currentAttempt().end(ActivityAttempt.Outcome.FAILED, now(), failure);
@@ -456,9 +457,10 @@ public final class ActivityExecution {
       return;
     }
     Failure timeout = timeoutFailure(type, "activity " + TimeoutNames.of(type) + " timeout");
-    Decision decision = decide(timeout, Optional.of(type));
+    Instant at = now();
+    Decision decision = decide(timeout, Optional.of(type), at);
     if (decision.retryState() == RetryState.RETRY_STATE_IN_PROGRESS) {
-      retry(timeout, ActivityAttempt.Outcome.TIMED_OUT, decision.backoff());
+      retry(timeout, ActivityAttempt.Outcome.TIMED_OUT, decision.backoff(), at);
       return;
     }
     Failure written = timeout;
@@ -499,7 +501,7 @@ public final class ActivityExecution {
 
   record Decision(RetryState retryState, Duration backoff) {}
 
-  private Decision decide(Failure failure, Optional<TimeoutType> timeout) {
+  private Decision decide(Failure failure, Optional<TimeoutType> timeout, Instant at) {
     if (cancelRequested) {
       return new Decision(RetryState.RETRY_STATE_CANCEL_REQUESTED, Duration.ZERO);
     }
@@ -519,15 +521,15 @@ public final class ActivityExecution {
     if (backoff.isEmpty()) {
       return new Decision(RetryState.RETRY_STATE_TIMEOUT, Duration.ZERO);
     }
-    if (retryExpiration.isPresent() && now().plus(backoff.get()).isAfter(retryExpiration.get())) {
+    if (retryExpiration.isPresent() && at.plus(backoff.get()).isAfter(retryExpiration.get())) {
       return new Decision(RetryState.RETRY_STATE_TIMEOUT, Duration.ZERO);
     }
     return new Decision(RetryState.RETRY_STATE_IN_PROGRESS, backoff.get());
   }
 
   /** An intermediate attempt ended: nothing is written; the next attempt waits out its backoff. */
-  private void retry(Failure failure, ActivityAttempt.Outcome outcome, Duration backoff) {
-    Instant endedAt = now(); // one instant: the backoff is measured from the end of the attempt
+  private void retry(Failure failure, ActivityAttempt.Outcome outcome, Duration backoff, Instant endedAt) {
+    // one instant throughout: the backoff is measured from the end of the attempt
     currentAttempt().end(outcome, endedAt, failure);
     lastFailure = PayloadLimits.forStorage(failure);
     lastWorkerIdentity = startedIdentity;
