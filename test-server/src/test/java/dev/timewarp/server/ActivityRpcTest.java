@@ -256,4 +256,24 @@ class ActivityRpcTest {
     assertThat(workflow.event("ACTIVITY_TASK_FAILED").getActivityTaskFailedEventAttributes().getRetryState())
         .isEqualTo(RetryState.RETRY_STATE_CANCEL_REQUESTED);
   }
+
+  @Test
+  void cancelOfAnActivityThatFinishedDuringTheTaskIsAcceptedAndNothingWedges() {
+    RawWorkflow workflow = new RawWorkflow(server, "raced");
+    workflow.complete(workflow.pollWorkflowTask(), RawWorkflow.schedule(RawWorkflow.activity("a1")));
+    PollActivityTaskQueueResponse task = workflow.pollActivityTask();
+    long scheduledId = workflow.event("ACTIVITY_TASK_SCHEDULED").getEventId();
+    PollWorkflowTaskQueueResponse deciding = workflow.pollWorkflowTaskAfterSignal();
+    // the activity completes while the workflow task that will cancel it is running
+    rpc.respondActivityTaskCompleted(RespondActivityTaskCompletedRequest.newBuilder().setNamespace("default")
+        .setTaskToken(task.getTaskToken()).setResult(RawWorkflow.text("done")).build());
+
+    workflow.complete(deciding, RawWorkflow.cancel(scheduledId));
+
+    assertThat(workflow.types()).endsWith("WORKFLOW_TASK_COMPLETED", "ACTIVITY_TASK_CANCEL_REQUESTED",
+        "ACTIVITY_TASK_STARTED", "ACTIVITY_TASK_COMPLETED", "WORKFLOW_TASK_SCHEDULED");
+    workflow.complete(workflow.pollWorkflowTask(), RawWorkflow.completeWorkflow());
+    assertThat(workflow.types()).last().isEqualTo("WORKFLOW_EXECUTION_COMPLETED");
+    server.clock().awaitIdle(java.time.Duration.ofSeconds(5));
+  }
 }
