@@ -109,9 +109,8 @@ public final class ActivityExecution {
 
   /** Creates the activity for a written ActivityTaskScheduled event and dispatches attempt 1. */
   public static ActivityExecution schedule(
-      ActivityOwner owner, long scheduledEventId, ScheduleActivityTaskCommandAttributes normalized) {
-    ActivityExecution activity =
-        new ActivityExecution(owner, scheduledEventId, normalized, owner.engine().now());
+      ActivityOwner owner, long scheduledEventId, ScheduleActivityTaskCommandAttributes normalized, Instant scheduledAt) {
+    ActivityExecution activity = new ActivityExecution(owner, scheduledEventId, normalized, scheduledAt);
     activity.retryExpiration.ifPresent(
         at ->
             activity.scheduleToCloseDeadline =
@@ -125,9 +124,8 @@ public final class ActivityExecution {
    * applies; the caller starts it with {@link #startEagerly} once the workflow task is applied.
    */
   public static ActivityExecution scheduleEager(
-      ActivityOwner owner, long scheduledEventId, ScheduleActivityTaskCommandAttributes normalized) {
-    ActivityExecution activity =
-        new ActivityExecution(owner, scheduledEventId, normalized, owner.engine().now());
+      ActivityOwner owner, long scheduledEventId, ScheduleActivityTaskCommandAttributes normalized, Instant scheduledAt) {
+    ActivityExecution activity = new ActivityExecution(owner, scheduledEventId, normalized, scheduledAt);
     activity.retryExpiration.ifPresent(
         at ->
             activity.scheduleToCloseDeadline =

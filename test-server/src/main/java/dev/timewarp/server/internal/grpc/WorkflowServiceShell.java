@@ -170,13 +170,16 @@ public final class WorkflowServiceShell extends WorkflowServiceGrpc.WorkflowServ
 
   @Override
   public void resetStickyTaskQueue(ResetStickyTaskQueueRequest request, StreamObserver<ResetStickyTaskQueueResponse> observer) {
-    // Timewarp declines sticky queues (every task carries full history), so there is nothing to reset.
-    Calls.unary(engine, observer, () -> engine.namespaces().require(request.getNamespace()), ResetStickyTaskQueueResponse.getDefaultInstance());
+    Calls.unary(engine, observer, () -> engine.workflows().resetStickyQueue(request.getNamespace(), request.getExecution()),
+        ResetStickyTaskQueueResponse.getDefaultInstance());
   }
 
   @Override
   public void shutdownWorker(ShutdownWorkerRequest request, StreamObserver<ShutdownWorkerResponse> observer) {
-    Calls.unary(engine, observer, () -> engine.namespaces().require(request.getNamespace()), ShutdownWorkerResponse.getDefaultInstance());
+    Calls.unary(engine, observer, () -> {
+      engine.workflows().workerShutdown(request.getNamespace(), request.getStickyTaskQueue());
+      engine.matching().releasePolls(request.getNamespace(), request.getIdentity());
+    }, ShutdownWorkerResponse.getDefaultInstance());
   }
 
   // ---- activity tasks -------------------------------------------------------------------------

@@ -50,6 +50,18 @@ public final class Matching {
     }
   }
 
+  /** Answers every waiting poll of a worker that is shutting down with an empty response. */
+  public void releasePolls(String namespace, String identity) {
+    if (identity.isEmpty()) {
+      return;
+    }
+    queues.forEach((key, queue) -> {
+      if (key.namespace().equals(namespace)) {
+        queue.releasePolls(identity);
+      }
+    });
+  }
+
   public boolean hasLivePoller(TaskQueueKey key) {
     TaskQueue queue = queues.get(key);
     return queue != null && queue.hasLivePoller();

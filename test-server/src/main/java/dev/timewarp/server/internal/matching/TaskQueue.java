@@ -84,6 +84,15 @@ final class TaskQueue {
     poll.result.complete(response);
   }
 
+  void releasePolls(String identity) {
+    for (PendingPoll poll : java.util.List.copyOf(polls)) {
+      if (poll.poller.identity().equals(identity)) {
+        polls.remove(poll);
+        answer(poll, Optional.empty());
+      }
+    }
+  }
+
   void setOutage(boolean on) {
     outage = on;
     if (!on) {

@@ -67,6 +67,7 @@ public final class WorkflowRun implements ActivityOwner {
   private Deadline runTimeoutDeadline;
   private Instant closeTime;
   private boolean applyingCommands;
+  private StickyQueue sticky;
   private boolean newTaskRequested;
   private final Map<String, io.temporal.api.common.v1.Payload> memo = new LinkedHashMap<>();
   private final Map<String, io.temporal.api.common.v1.Payload> searchAttributes =
@@ -362,7 +363,73 @@ public final class WorkflowRun implements ActivityOwner {
 
   void scheduleWorkflowTask(int attempt) {
     WorkflowTask scheduled = newWorkflowTask(attempt);
+    if (scheduled.stickyQueue != null) {
+      scheduled.stickyScheduleToStart =
+          engine
+              .deadlines()
+              .schedule(
+                  scheduled.scheduledTime.plus(sticky.scheduleToStart()),
+                  "sticky schedule-to-start of " + workflowId,
+                  () -> stickyTimedOut(scheduled));
+      engine.matching().offer(stickyKey(scheduled.stickyQueue), poller -> startWorkflowTask(scheduled, poller));
+    } else {
+      dispatchToNormalQueue(scheduled);
+    }
+  }
+
+  private void dispatchToNormalQueue(WorkflowTask scheduled) {
     engine.matching().offer(workflowQueue(), poller -> startWorkflowTask(scheduled, poller));
+  }
+
+  private TaskQueueKey stickyKey(String name) {
+    return new TaskQueueKey(namespace.name(), name, TaskQueueKey.Type.WORKFLOW);
+  }
+
+  // ---- sticky execution -------------------------------------------------------------------------
+
+  /** The worker that completed the last task keeps the run cached and polls this queue for it. */
+  record StickyQueue(String name, Duration scheduleToStart, String workerIdentity) {}
+
+  void useStickyQueue(io.temporal.api.taskqueue.v1.StickyExecutionAttributes attributes, String identity) {
+    String name = attributes.getWorkerTaskQueue().getName();
+    if (name.isEmpty()) {
+      sticky = null;
+      return;
+    }
+    Duration timeout = ProtoTime.capped(attributes.getScheduleToStartTimeout());
+    sticky = new StickyQueue(name, timeout.isZero() ? taskTimeout : timeout, identity);
+  }
+
+  /** Forgets the sticky queue; a task waiting there goes to the normal queue at once. */
+  void stopUsingStickyQueue() {
+    sticky = null;
+    if (task != null && !task.isStarted() && task.stickyQueue != null) {
+      WorkflowTask waiting = task;
+      waiting.stickyQueue = null;
+      waiting.stickyScheduleToStart.cancel();
+      dispatchToNormalQueue(waiting);
+    }
+  }
+
+  Optional<StickyQueue> stickyQueue() {
+    return Optional.ofNullable(sticky);
+  }
+
+  /** The sticky worker did not pick the task up in time: it goes to the normal queue. */
+  private void stickyTimedOut(WorkflowTask waiting) {
+    if (task != waiting || waiting.isStarted() || !isOpen()) {
+      return;
+    }
+    append(
+        newEvent(EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT)
+            .setWorkflowTaskTimedOutEventAttributes(
+                WorkflowTaskTimedOutEventAttributes.newBuilder()
+                    .setScheduledEventId(waiting.scheduledEventId)
+                    .setTimeoutType(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START)));
+    sticky = null;
+    finishTask(waiting);
+    history.flushBuffer();
+    scheduleWorkflowTask(1);
   }
 
   /**
@@ -377,6 +444,9 @@ public final class WorkflowRun implements ActivityOwner {
 
   private WorkflowTask newWorkflowTask(int attempt) {
     WorkflowTask scheduled = new WorkflowTask(attempt, ++taskSequence, engine.now(), taskTimeout);
+    if (sticky != null && !scheduled.isTransient()) {
+      scheduled.stickyQueue = sticky.name();
+    }
     if (!scheduled.isTransient()) {
       scheduled.scheduledEventId = append(scheduledEvent(scheduled)).getEventId();
     }
@@ -390,9 +460,17 @@ public final class WorkflowRun implements ActivityOwner {
         .setEventTime(ProtoTime.timestamp(scheduled.scheduledTime))
         .setWorkflowTaskScheduledEventAttributes(
             WorkflowTaskScheduledEventAttributes.newBuilder()
-                .setTaskQueue(normalQueue())
+                .setTaskQueue(scheduled.stickyQueue == null ? normalQueue() : stickyQueueProto(scheduled.stickyQueue))
                 .setStartToCloseTimeout(ProtoTime.duration(scheduled.startToCloseTimeout))
                 .setAttempt(scheduled.attempt));
+  }
+
+  private TaskQueue stickyQueueProto(String name) {
+    return TaskQueue.newBuilder()
+        .setName(name)
+        .setKind(io.temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_STICKY)
+        .setNormalName(start.getTaskQueue().getName())
+        .build();
   }
 
   TaskQueue normalQueue() {
@@ -406,12 +484,17 @@ public final class WorkflowRun implements ActivityOwner {
     if (!isOpen() || task != scheduled || scheduled.isStarted()) {
       return Optional.empty();
     }
+    boolean sticky = scheduled.stickyQueue != null;
     markStarted(scheduled, poller.identity());
-    return Optional.of(pollResponse(scheduled));
+    // a sticky worker has the run cached: it gets only what happened since its last task
+    return Optional.of(sticky ? pollResponseSinceLastTask(scheduled) : pollResponse(scheduled));
   }
 
   /** Starts the task for a worker: writes (or, for a transient attempt, prepares) its events. */
   void markStarted(WorkflowTask scheduled, String identity) {
+    if (scheduled.stickyScheduleToStart != null) {
+      scheduled.stickyScheduleToStart.cancel();
+    }
     scheduled.state = WorkflowTask.State.STARTED;
     scheduled.startedTime = engine.now();
     scheduled.identity = identity;
@@ -563,6 +646,7 @@ public final class WorkflowRun implements ActivityOwner {
   }
 
   private void retryWorkflowTask(WorkflowTask previous) {
+    sticky = null; // a failed or lost task is retried on the normal queue, with full history
     finishTask(previous);
     boolean newEvents = history.flushBuffer() > 0;
     if (isOpen()) {
@@ -574,6 +658,9 @@ public final class WorkflowRun implements ActivityOwner {
   void workerGone(String identity) {
     if (task != null && task.isStarted() && task.identity.equals(identity)) {
       task.workerLost = true;
+    }
+    if (sticky != null && sticky.workerIdentity().equals(identity)) {
+      stopUsingStickyQueue();
     }
     activities.values().forEach(activity -> activity.workerGone(identity));
   }
@@ -600,13 +687,14 @@ public final class WorkflowRun implements ActivityOwner {
                     + " for "
                     + ProtoTime.describe(Duration.between(task.startedTime, now))));
       } else {
-        boolean polled = engine.matching().hasLivePoller(workflowQueue());
+        TaskQueueKey queue = task.stickyQueue == null ? workflowQueue() : stickyKey(task.stickyQueue);
+        boolean polled = engine.matching().hasLivePoller(queue);
         out.add(
             new InFlight(
                 polled ? InFlight.Kind.WORKFLOW_TASK : InFlight.Kind.WORKFLOW_TASK_UNPOLLED,
                 subject
                     + " scheduled on "
-                    + workflowQueue()
+                    + queue
                     + (polled ? "" : " which no worker polls")));
       }
     }

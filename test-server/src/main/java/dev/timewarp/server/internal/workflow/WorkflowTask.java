@@ -29,6 +29,10 @@ final class WorkflowTask {
   String identity = "";
   String requestId = "";
   Deadline timeout;
+  /** The sticky queue it waits on (the worker holding the run in its cache), or null. */
+  String stickyQueue;
+  /** How long it may wait on the sticky queue before going to the normal queue. */
+  Deadline stickyScheduleToStart;
   /** Its worker was declared gone: not in flight any more, and its answer is refused. */
   boolean workerLost;
   /** For transient attempts: the two events the worker is shown, written on completion. */
@@ -54,6 +58,9 @@ final class WorkflowTask {
   void cancelTimeout() {
     if (timeout != null) {
       timeout.cancel();
+    }
+    if (stickyScheduleToStart != null) {
+      stickyScheduleToStart.cancel();
     }
   }
 }

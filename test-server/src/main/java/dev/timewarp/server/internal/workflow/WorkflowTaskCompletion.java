@@ -78,6 +78,7 @@ final class WorkflowTaskCompletion {
       run.queries().afterWorkflowTask();
       throw EngineException.invalidArgument("UnhandledCommand");
     }
+    run.useStickyQueue(request.getStickyAttributes(), request.getIdentity());
     run.persistTransientEvents(task);
     long completedId = run.append(completedEvent()).getEventId();
     run.beginApplyingCommands();
@@ -327,15 +328,16 @@ final class WorkflowTaskCompletion {
     if (a.hasPriority()) {
       attributes.setPriority(a.getPriority());
     }
-    long scheduledId =
-        run.append(run.newEvent(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).setActivityTaskScheduledEventAttributes(attributes))
-            .getEventId();
+    HistoryEvent event =
+        run.append(run.newEvent(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).setActivityTaskScheduledEventAttributes(attributes));
+    long scheduledId = event.getEventId();
+    java.time.Instant scheduledAt = ProtoTime.instant(event.getEventTime()); // the activity's clock starts at its event
     ActivityExecution activity;
     if (a.getRequestEagerExecution()) {
-      activity = ActivityExecution.scheduleEager(run, scheduledId, a);
+      activity = ActivityExecution.scheduleEager(run, scheduledId, a, scheduledAt);
       eager.add(activity);
     } else {
-      activity = ActivityExecution.schedule(run, scheduledId, a);
+      activity = ActivityExecution.schedule(run, scheduledId, a, scheduledAt);
     }
     run.activities().put(scheduledId, activity);
     run.pendingActivitiesById().put(a.getActivityId(), activity);

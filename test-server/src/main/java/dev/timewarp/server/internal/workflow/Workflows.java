@@ -372,6 +372,28 @@ public final class Workflows {
 
   // ---- fault controls and records ------------------------------------------------------------
 
+  /** A worker shut down: its sticky queue is gone, so its runs' tasks go to the normal queue. */
+  public void workerShutdown(String namespace, String stickyQueue) {
+    engine.namespaces().require(namespace);
+    if (stickyQueue.isEmpty()) {
+      return;
+    }
+    for (WorkflowRun run : List.copyOf(open)) {
+      if (run.namespaceName().equals(namespace)
+          && run.stickyQueue().map(q -> q.name().equals(stickyQueue)).orElse(false)) {
+        run.stopUsingStickyQueue();
+      }
+    }
+  }
+
+  /** ResetStickyTaskQueue: the run's next tasks go to the normal queue with full history. */
+  public void resetStickyQueue(String namespace, WorkflowExecution execution) {
+    WorkflowRun run = find(namespace, execution);
+    if (run.isOpen()) {
+      run.stopUsingStickyQueue();
+    }
+  }
+
   public void declareWorkerGone(String identity) {
     open.forEach(run -> run.workerGone(identity));
   }
