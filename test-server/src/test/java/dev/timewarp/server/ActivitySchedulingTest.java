@@ -191,4 +191,43 @@ class ActivitySchedulingTest {
     long waited = second.getCurrentAttemptScheduledTime().getSeconds() - pending.getLastAttemptCompleteTime().getSeconds();
     assertThat(waited).isBetween(29L, 30L);
   }
+
+  @Test
+  void whenScheduleToStartAndScheduleToCloseFallDueTogetherScheduleToStartWins() {
+    RawWorkflow workflow = new RawWorkflow(server, "tie");
+    workflow.complete(workflow.pollWorkflowTask(), RawWorkflow.schedule(RawWorkflow.activity("a")
+        .clearStartToCloseTimeout().setScheduleToCloseTimeout(seconds(10))
+        .setTaskQueue(TaskQueue.newBuilder().setName("nobody-polls"))));
+
+    PollWorkflowTaskQueueResponse next = workflow.pollWorkflowTask(); // the timeout wakes the workflow
+    assertThat(next.getStartedEventId()).isPositive();
+    var timedOut = workflow.event("ACTIVITY_TASK_TIMED_OUT").getActivityTaskTimedOutEventAttributes();
+    assertThat(timedOut.getFailure().getTimeoutFailureInfo().getTimeoutType())
+        .isEqualTo(io.temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START);
+    assertThat(timedOut.getFailure().getMessage()).isEqualTo("activity ScheduleToStart timeout");
+    assertThat(timedOut.getStartedEventId()).isZero();
+  }
+
+  @Test
+  void aTransientRetryThatFailsAgainWritesNothingAndWaitsForItsTimeout() {
+    rpc.startWorkflowExecution(StartWorkflowExecutionRequest.newBuilder().setNamespace("default").setWorkflowId("stubborn")
+        .setWorkflowType(WorkflowType.newBuilder().setName("Raw")).setTaskQueue(TaskQueue.newBuilder().setName(RawWorkflow.QUEUE))
+        .setWorkflowTaskTimeout(seconds(1)).setRequestId("stubborn").build());
+    RawWorkflow workflow = RawWorkflow.attach(server, "stubborn");
+    Command bad = RawWorkflow.schedule(RawWorkflow.activity("").clearStartToCloseTimeout());
+    assertThatThrownBy(() -> workflow.complete(workflow.pollWorkflowTask(), bad)).isInstanceOf(StatusRuntimeException.class);
+    PollWorkflowTaskQueueResponse second = workflow.pollWorkflowTask();
+    assertThat(second.getAttempt()).isEqualTo(2);
+    int written = workflow.history().size();
+
+    assertThatThrownBy(() -> workflow.complete(second, bad))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getDescription())
+            .isEqualTo("BadScheduleActivityAttributes: activityId is not set"));
+
+    assertThat(workflow.history()).hasSize(written);
+    // the started attempt is left to time out (1 s, in wall time: it is in flight), then attempt 3 comes
+    PollWorkflowTaskQueueResponse third = workflow.pollWorkflowTask();
+    assertThat(third.getAttempt()).isEqualTo(3);
+    assertThat(workflow.history()).hasSize(written);
+  }
 }

@@ -225,4 +225,63 @@ class FaultControlsTest {
     // after the outage the queue serves again
     assertThat(harness.newStub(Checkout.class, "after-outage").run("o-3")).isEqualTo("charged o-3");
   }
+
+  @ActivityInterface
+  public interface Flaky {
+    String call();
+  }
+
+  public static class FailsFourTimes implements Flaky {
+    @Override
+    public String call() {
+      int attempt = Activity.getExecutionContext().getInfo().getAttempt();
+      if (attempt <= 4) {
+        throw new IllegalStateException("attempt " + attempt + " failed");
+      }
+      return "ok on attempt " + attempt;
+    }
+  }
+
+  @WorkflowInterface
+  public interface Caller {
+    @WorkflowMethod
+    String run();
+  }
+
+  public static class CappedBackoff implements Caller {
+    @Override
+    public String run() {
+      return Workflow.newActivityStub(Flaky.class, ActivityOptions.newBuilder()
+              .setStartToCloseTimeout(Duration.ofMinutes(1))
+              .setRetryOptions(RetryOptions.newBuilder()
+                  .setInitialInterval(Duration.ofSeconds(1))
+                  .setBackoffCoefficient(2)
+                  .setMaximumInterval(Duration.ofSeconds(3))
+                  .build())
+              .build())
+          .call();
+    }
+  }
+
+  @Test
+  void attemptRecordsShowBackoffGrowingThenCappedInVirtualTime() {
+    harness().worker.registerWorkflowImplementationTypes(CappedBackoff.class);
+    harness.worker.registerActivitiesImplementations(new FailsFourTimes());
+    harness.start();
+
+    assertThat(harness.newStub(Caller.class, "capped").run()).isEqualTo("ok on attempt 5");
+
+    List<AttemptRecord> attempts = harness.server.activityRecords("capped").get(0).attempts();
+    assertThat(attempts).hasSize(5);
+    List<Duration> gaps = new java.util.ArrayList<>();
+    for (int i = 1; i < attempts.size(); i++) {
+      gaps.add(Duration.between(attempts.get(i - 1).closedTime().orElseThrow(), attempts.get(i).scheduledTime()));
+    }
+    assertThat(gaps).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(3));
+    assertThat(attempts.subList(0, 4)).allSatisfy(a -> {
+      assertThat(a.outcome()).isEqualTo(AttemptRecord.Outcome.FAILED);
+      assertThat(a.failure().orElseThrow().getMessage()).isEqualTo("attempt " + a.number() + " failed");
+    });
+    assertThat(attempts.get(4).outcome()).isEqualTo(AttemptRecord.Outcome.COMPLETED);
+  }
 }

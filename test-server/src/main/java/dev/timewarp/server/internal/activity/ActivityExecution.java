@@ -114,7 +114,7 @@ public final class ActivityExecution {
     activity.retryExpiration.ifPresent(
         at ->
             activity.scheduleToCloseDeadline =
-                activity.arm(at, "ScheduleToClose", () -> activity.timeOut(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE)));
+                activity.arm(at, TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE, () -> activity.timeOut(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE)));
     activity.dispatch();
     return activity;
   }
@@ -129,7 +129,7 @@ public final class ActivityExecution {
     activity.retryExpiration.ifPresent(
         at ->
             activity.scheduleToCloseDeadline =
-                activity.arm(at, "ScheduleToClose", () -> activity.timeOut(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE)));
+                activity.arm(at, TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE, () -> activity.timeOut(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE)));
     activity.dispatchSequence++;
     activity.attempts.add(new ActivityAttempt(1, activity.scheduledTime));
     return activity;
@@ -182,11 +182,27 @@ public final class ActivityExecution {
     return owner.engine().now();
   }
 
-  private Deadline arm(Instant at, String what, Runnable action) {
+  private Deadline arm(Instant at, TimeoutType type, Runnable action) {
     return owner
         .engine()
         .deadlines()
-        .schedule(at, what + " of activity " + activityType() + " (" + activityId() + ")", action);
+        .schedule(at, tieBreakRank(type), TimeoutNames.of(type) + " of activity " + activityType() + " (" + activityId() + ")", action);
+  }
+
+  /**
+   * Timers due at the same instant fire by scheduled event id, then StartToClose, ScheduleToStart,
+   * ScheduleToClose, Heartbeat, as on the real server; retries (unspecified) come first.
+   */
+  private long tieBreakRank(TimeoutType type) {
+    int order =
+        switch (type) {
+          case TIMEOUT_TYPE_START_TO_CLOSE -> 1;
+          case TIMEOUT_TYPE_SCHEDULE_TO_START -> 2;
+          case TIMEOUT_TYPE_SCHEDULE_TO_CLOSE -> 3;
+          case TIMEOUT_TYPE_HEARTBEAT -> 4;
+          default -> 0;
+        };
+    return scheduledEventId * 8 + order;
   }
 
   private ActivityAttempt currentAttempt() {
@@ -203,7 +219,7 @@ public final class ActivityExecution {
       scheduleToStartDeadline =
           arm(
               scheduledTime.plus(scheduleToStart),
-              "ScheduleToStart",
+              TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START,
               () -> timeOut(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START));
     }
     owner.engine().matching().offer(queue(), poller -> tryStart(sequence, poller));
@@ -229,7 +245,9 @@ public final class ActivityExecution {
   private void start(String identity, String requestId) {
     state = State.STARTED;
     workerLost = false;
-    startedTime = now();
+    Instant now = now();
+    // a real start always comes after its schedule; keep them distinct so deadlines order as there
+    startedTime = now.isAfter(scheduledTime) ? now : scheduledTime.plusNanos(1);
     startedIdentity = identity;
     startedRequestId = requestId;
     startSequence++;
@@ -241,7 +259,7 @@ public final class ActivityExecution {
       startToCloseDeadline =
           arm(
               startedTime.plus(startToClose),
-              "StartToClose",
+              TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE,
               () -> timeOut(TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE));
     }
     armHeartbeat();
@@ -257,7 +275,7 @@ public final class ActivityExecution {
             ? lastHeartbeatTime
             : startedTime;
     heartbeatDeadline =
-        arm(from.plus(heartbeatTimeout), "Heartbeat", () -> timeOut(TimeoutType.TIMEOUT_TYPE_HEARTBEAT));
+        arm(from.plus(heartbeatTimeout), TimeoutType.TIMEOUT_TYPE_HEARTBEAT, () -> timeOut(TimeoutType.TIMEOUT_TYPE_HEARTBEAT));
   }
 
   private PollActivityTaskQueueResponse pollResponse() {
@@ -288,10 +306,10 @@ public final class ActivityExecution {
     if (heartbeatDetails != null) {
       response.setHeartbeatDetails(heartbeatDetails);
     }
+    owner.describeTask(response); // the owner's fields, including its priority
     if (options.hasPriority()) {
-      response.setPriority(options.getPriority());
+      response.setPriority(Priorities.merge(response.getPriority(), options.getPriority()));
     }
-    owner.describeTask(response);
     return response.build();
   }
 
@@ -540,7 +558,7 @@ public final class ActivityExecution {
     cancel(startToCloseDeadline);
     cancel(heartbeatDeadline);
     cancel(scheduleToStartDeadline);
-    retryDeadline = arm(scheduledTime, "retry backoff", this::dispatch);
+    retryDeadline = arm(scheduledTime, TimeoutType.TIMEOUT_TYPE_UNSPECIFIED, this::dispatch);
   }
 
   // ---- closing --------------------------------------------------------------------------------

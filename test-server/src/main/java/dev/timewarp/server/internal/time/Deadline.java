@@ -5,15 +5,17 @@ import java.time.Instant;
 /** A scheduled piece of engine work. Cancelling removes it, so time never jumps to a dead deadline. */
 public final class Deadline implements Comparable<Deadline> {
   private final Instant at;
+  private final long rank;
   private final long sequence;
   private final String description;
   private final Runnable action;
   private final DeadlineQueue owner;
   private boolean done;
 
-  Deadline(DeadlineQueue owner, Instant at, long sequence, String description, Runnable action) {
+  Deadline(DeadlineQueue owner, Instant at, long rank, long sequence, String description, Runnable action) {
     this.owner = owner;
     this.at = at;
+    this.rank = rank;
     this.sequence = sequence;
     this.description = description;
     this.action = action;
@@ -49,7 +51,11 @@ public final class Deadline implements Comparable<Deadline> {
   @Override
   public int compareTo(Deadline other) {
     int byTime = at.compareTo(other.at);
-    return byTime != 0 ? byTime : Long.compare(sequence, other.sequence);
+    if (byTime != 0) {
+      return byTime;
+    }
+    int byRank = Long.compare(rank, other.rank);
+    return byRank != 0 ? byRank : Long.compare(sequence, other.sequence);
   }
 
   @Override

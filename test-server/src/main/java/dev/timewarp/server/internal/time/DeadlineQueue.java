@@ -5,15 +5,20 @@ import java.util.Optional;
 import java.util.PriorityQueue;
 
 /**
- * Live deadlines in firing order: by instant, then by creation order. Not thread-safe: the engine
- * only touches it under its lock.
+ * Live deadlines in firing order: by instant, then by rank (how the real server orders timers due
+ * together), then by creation order. Not thread-safe: the engine only touches it under its lock.
  */
 public final class DeadlineQueue {
   private final PriorityQueue<Deadline> queue = new PriorityQueue<>();
   private long nextSequence;
 
   public Deadline schedule(Instant at, String description, Runnable action) {
-    Deadline deadline = new Deadline(this, at, nextSequence++, description, action);
+    return schedule(at, 0, description, action);
+  }
+
+  /** A deadline that, when due at the same instant as others, fires in order of {@code rank}. */
+  public Deadline schedule(Instant at, long rank, String description, Runnable action) {
+    Deadline deadline = new Deadline(this, at, rank, nextSequence++, description, action);
     queue.add(deadline);
     return deadline;
   }

@@ -248,6 +248,9 @@ public final class WorkflowRun implements ActivityOwner {
   @Override
   public void describeTask(io.temporal.api.workflowservice.v1.PollActivityTaskQueueResponse.Builder response) {
     response.setWorkflowType(start.getWorkflowType());
+    if (start.hasPriority()) {
+      response.setPriority(start.getPriority());
+    }
   }
 
   /** While commands are applied, outcomes they cause are written in the same batch. */

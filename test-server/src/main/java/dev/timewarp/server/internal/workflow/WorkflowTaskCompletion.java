@@ -65,6 +65,10 @@ final class WorkflowTaskCompletion {
     try {
       validate();
     } catch (CommandRejection rejection) {
+      if (task.isTransient() && !rejection.terminatesWorkflow) {
+        // a retry that fails the same way again writes nothing; the task runs out its timeout
+        throw EngineException.invalidArgument(rejection.fullMessage());
+      }
       run.failWorkflowTask(task, rejection.cause, ServerFailures.of(rejection.fullMessage()), request.getIdentity());
       if (rejection.terminatesWorkflow) {
         run.terminate(rejection.getMessage(), io.temporal.api.common.v1.Payloads.getDefaultInstance(), "history-service");
