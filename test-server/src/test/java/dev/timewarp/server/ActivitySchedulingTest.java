@@ -184,6 +184,10 @@ class ActivitySchedulingTest {
     assertThat(pending.getNextAttemptScheduleTime()).isEqualTo(pending.getScheduledTime());
     assertThat(pending.getLastFailure().getMessage()).isEqualTo("later");
     assertThat(pending.getLastWorkerIdentity()).isEqualTo("activity-worker");
+    assertThat(pending.getActivityOptions().getTaskQueue().getNormalName()).isEqualTo(RawWorkflow.QUEUE);
+    assertThat(pending.getActivityOptions().getStartToCloseTimeout()).isEqualTo(seconds(60));
+    assertThat(pending.getActivityOptions().getRetryPolicy().getMaximumInterval()).isEqualTo(seconds(10));
+    assertThat(pending.getMaximumAttempts()).isZero();
 
     lock.close();
     PollActivityTaskQueueResponse second = workflow.pollActivityTask();

@@ -686,6 +686,20 @@ public final class ActivityExecution {
     if (options.hasPriority()) {
       info.setPriority(options.getPriority());
     }
-    return info.build();
+    io.temporal.api.activity.v1.ActivityOptions.Builder current =
+        io.temporal.api.activity.v1.ActivityOptions.newBuilder()
+            .setTaskQueue(io.temporal.api.taskqueue.v1.TaskQueue.newBuilder()
+                .setName(options.getTaskQueue().getName())
+                .setKind(options.getTaskQueue().getKind())
+                .setNormalName(options.getTaskQueue().getName()))
+            .setScheduleToCloseTimeout(options.getScheduleToCloseTimeout())
+            .setScheduleToStartTimeout(options.getScheduleToStartTimeout())
+            .setStartToCloseTimeout(options.getStartToCloseTimeout())
+            .setHeartbeatTimeout(options.getHeartbeatTimeout())
+            .setRetryPolicy(retryPolicy.toBuilder().clearNonRetryableErrorTypes());
+    if (options.hasPriority()) {
+      current.setPriority(options.getPriority());
+    }
+    return info.setActivityOptions(current).build();
   }
 }
