@@ -1,5 +1,7 @@
 package dev.timewarp.server.internal.activity;
 
+import dev.timewarp.server.AttemptRecord.Outcome;
+
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.failure.v1.Failure;
 import java.time.Instant;
@@ -10,17 +12,6 @@ import java.util.Optional;
  * record keeps them all for tests and assertions.
  */
 public final class ActivityAttempt {
-  /** How an attempt ended. */
-  public enum Outcome {
-    RUNNING,
-    COMPLETED,
-    FAILED,
-    TIMED_OUT,
-    CANCELED,
-    /** Ended without running: cancelled or timed out while queued or backing off. */
-    NOT_STARTED
-  }
-
   final int number;
   final Instant scheduledTime;
   Instant startedTime;
@@ -85,7 +76,7 @@ public final class ActivityAttempt {
         Optional.ofNullable(startedTime),
         workerIdentity,
         Optional.ofNullable(closedTime),
-        dev.timewarp.server.AttemptRecord.Outcome.valueOf(outcome.name()),
+        outcome,
         Optional.ofNullable(failure),
         heartbeatCount,
         Optional.ofNullable(lastHeartbeatDetails));

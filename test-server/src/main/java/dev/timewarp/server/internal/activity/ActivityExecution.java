@@ -1,5 +1,7 @@
 package dev.timewarp.server.internal.activity;
 
+import dev.timewarp.server.AttemptRecord.Outcome;
+
 import com.google.protobuf.ByteString;
 import dev.timewarp.server.internal.engine.EngineException;
 import dev.timewarp.server.internal.engine.InFlight;
@@ -110,12 +112,19 @@ public final class ActivityExecution {
   /** Creates the activity for a written ActivityTaskScheduled event and dispatches attempt 1. */
   public static ActivityExecution schedule(
       ActivityOwner owner, long scheduledEventId, ScheduleActivityTaskCommandAttributes normalized, Instant scheduledAt) {
+    ActivityExecution activity = created(owner, scheduledEventId, normalized, scheduledAt);
+    activity.dispatch();
+    return activity;
+  }
+
+  /** A new activity whose whole-execution (schedule-to-close) deadline is armed. */
+  private static ActivityExecution created(
+      ActivityOwner owner, long scheduledEventId, ScheduleActivityTaskCommandAttributes normalized, Instant scheduledAt) {
     ActivityExecution activity = new ActivityExecution(owner, scheduledEventId, normalized, scheduledAt);
     activity.retryExpiration.ifPresent(
         at ->
             activity.scheduleToCloseDeadline =
                 activity.arm(at, TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE, () -> activity.timeOut(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE)));
-    activity.dispatch();
     return activity;
   }
 
@@ -125,11 +134,7 @@ public final class ActivityExecution {
    */
   public static ActivityExecution scheduleEager(
       ActivityOwner owner, long scheduledEventId, ScheduleActivityTaskCommandAttributes normalized, Instant scheduledAt) {
-    ActivityExecution activity = new ActivityExecution(owner, scheduledEventId, normalized, scheduledAt);
-    activity.retryExpiration.ifPresent(
-        at ->
-            activity.scheduleToCloseDeadline =
-                activity.arm(at, TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE, () -> activity.timeOut(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE)));
+    ActivityExecution activity = created(owner, scheduledEventId, normalized, scheduledAt);
     activity.dispatchSequence++;
     activity.attempts.add(new ActivityAttempt(1, activity.scheduledTime));
     return activity;
@@ -362,7 +367,7 @@ public final class ActivityExecution {
       fail(PayloadLimits.serverFailure("Complete result exceeds size limit.", true), identity, Optional.empty());
       return;
     }
-    currentAttempt().end(ActivityAttempt.Outcome.COMPLETED, now(), null);
+    currentAttempt().end(Outcome.COMPLETED, now(), null);
     ActivityTaskCompletedEventAttributes.Builder attributes =
         ActivityTaskCompletedEventAttributes.newBuilder()
             .setScheduledEventId(scheduledEventId)
@@ -380,10 +385,10 @@ public final class ActivityExecution {
     lastAttemptCompleteTime = at;
     Decision decision = decide(failure, Optional.empty(), at);
     if (decision.retryState() == RetryState.RETRY_STATE_IN_PROGRESS) {
-      retry(failure, ActivityAttempt.Outcome.FAILED, decision.backoff(), at);
+      retry(failure, Outcome.FAILED, decision.backoff(), at);
       return;
     }
-    currentAttempt().end(ActivityAttempt.Outcome.FAILED, now(), failure);
+    currentAttempt().end(Outcome.FAILED, now(), failure);
     closeWith(
         newEvent(EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED)
             .setActivityTaskFailedEventAttributes(
@@ -404,7 +409,7 @@ public final class ActivityExecution {
       fail(PayloadLimits.serverFailure("Cancel details exceed size limit.", true), identity, Optional.empty());
       return;
     }
-    currentAttempt().end(ActivityAttempt.Outcome.CANCELED, now(), null);
+    currentAttempt().end(Outcome.CANCELED, now(), null);
     closeWith(canceledEvent(details, identity, HistoryLog.TRANSIENT_EVENT_ID));
   }
 
@@ -440,7 +445,7 @@ public final class ActivityExecution {
     this.cancelRequested = true;
     this.cancelRequestedEventId = cancelRequestedEventId;
     if (state == State.SCHEDULED) {
-      currentAttempt().end(ActivityAttempt.Outcome.NOT_STARTED, now(), null);
+      currentAttempt().end(Outcome.NOT_STARTED, now(), null);
       Payloads details =
           Payloads.newBuilder()
               .addPayloads(
@@ -476,7 +481,7 @@ public final class ActivityExecution {
     Instant at = now();
     Decision decision = decide(timeout, Optional.of(type), at);
     if (decision.retryState() == RetryState.RETRY_STATE_IN_PROGRESS) {
-      retry(timeout, ActivityAttempt.Outcome.TIMED_OUT, decision.backoff(), at);
+      retry(timeout, Outcome.TIMED_OUT, decision.backoff(), at);
       return;
     }
     Failure written = timeout;
@@ -490,7 +495,7 @@ public final class ActivityExecution {
     boolean wasStarted = state == State.STARTED;
     currentAttempt()
         .end(
-            wasStarted ? ActivityAttempt.Outcome.TIMED_OUT : ActivityAttempt.Outcome.NOT_STARTED,
+            wasStarted ? Outcome.TIMED_OUT : Outcome.NOT_STARTED,
             now(),
             written);
     closeWith(
@@ -544,7 +549,7 @@ public final class ActivityExecution {
   }
 
   /** An intermediate attempt ended: nothing is written; the next attempt waits out its backoff. */
-  private void retry(Failure failure, ActivityAttempt.Outcome outcome, Duration backoff, Instant endedAt) {
+  private void retry(Failure failure, Outcome outcome, Duration backoff, Instant endedAt) {
     // one instant throughout: the backoff is measured from the end of the attempt
     currentAttempt().end(outcome, endedAt, failure);
     lastFailure = PayloadLimits.forStorage(failure);
