@@ -132,6 +132,11 @@ public final class Engine implements AutoCloseable {
     return mode;
   }
 
+  /** Whether the server is shutting down; new long polls are answered empty at once. */
+  public boolean isClosed() {
+    return closed;
+  }
+
   // ---- client locks ---------------------------------------------------------------------------
 
   public void lockTimeSkipping() {

@@ -30,6 +30,9 @@ public final class Matching {
    * waitFor} of wall time passes or the caller gives up.
    */
   public PollHandle poll(TaskQueueKey key, Poller poller, Duration waitFor) {
+    if (engine.isClosed()) {
+      return new PollHandle(CompletableFuture.completedFuture(Optional.empty()), () -> {});
+    }
     TaskQueue queue = queue(key);
     TaskQueue.PendingPoll poll = queue.poll(poller);
     if (!poll.result.isDone()) {

@@ -86,4 +86,11 @@ class MatchingTest {
     engine.run(() -> matching.offer(queue, task("t1")));
     assertThat(engine.call(() -> matching.hasLivePoller(queue))).isFalse();
   }
+
+  @Test
+  void pollsAfterShutdownAreAnsweredEmptyAtOnce() {
+    engine.close();
+    assertThat(engine.call(() -> matching.poll(queue, new Poller("late"), Duration.ofMinutes(1))).result())
+        .isCompletedWithValue(Optional.empty());
+  }
 }
