@@ -47,7 +47,9 @@ class TimewarpServerMainTest {
 
   @Test
   void badModeIsAUsageError() {
-    int exit = new CommandLine(new TimewarpServerMain()).setErr(new java.io.PrintWriter(java.io.Writer.nullWriter()))
+    int exit = new CommandLine(new TimewarpServerMain())
+        .setOut(new java.io.PrintWriter(java.io.Writer.nullWriter()))
+        .setErr(new java.io.PrintWriter(java.io.Writer.nullWriter()))
         .execute("--time-skipping", "sometimes");
     assertThat(exit).isNotZero();
   }
