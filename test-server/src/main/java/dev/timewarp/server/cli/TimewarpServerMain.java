@@ -4,7 +4,6 @@ import dev.timewarp.server.ServerOptions;
 import dev.timewarp.server.TimeSkipping;
 import dev.timewarp.server.TimewarpServer;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,7 +36,7 @@ public final class TimewarpServerMain implements Callable<Integer> {
   String bind;
 
   @Option(names = "--time-skipping", paramLabel = "MODE", description = "auto, locked or manual.")
-  String timeSkipping;
+  TimeSkipping timeSkipping;
 
   @Option(names = "--initial-time", paramLabel = "INSTANT", description = "Start the virtual clock here, e.g. 2030-01-01T00:00:00Z.")
   Instant initialTime;
@@ -57,12 +56,7 @@ public final class TimewarpServerMain implements Callable<Integer> {
 
   private TimeSkipping mode() {
     if (timeSkipping != null) {
-      try {
-        return TimeSkipping.valueOf(timeSkipping.toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.ParameterException(
-            new CommandLine(this), "--time-skipping must be auto, locked or manual, not '" + timeSkipping + "'");
-      }
+      return timeSkipping;
     }
     if (enableTimeSkipping) {
       return TimeSkipping.AUTO;
@@ -82,12 +76,17 @@ public final class TimewarpServerMain implements Callable<Integer> {
     return 0;
   }
 
+  /** The parser, configured as the launcher uses it. */
+  static CommandLine commandLine() {
+    return new CommandLine(new TimewarpServerMain()).setCaseInsensitiveEnumValuesAllowed(true);
+  }
+
   public static void main(String[] args) {
     // quiet by default; -Dorg.slf4j.simpleLogger.defaultLogLevel=debug overrides
     if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     }
-    int exit = new CommandLine(new TimewarpServerMain()).execute(args);
+    int exit = commandLine().execute(args);
     if (exit != 0) {
       System.exit(exit);
     }

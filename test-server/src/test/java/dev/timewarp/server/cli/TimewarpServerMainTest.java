@@ -10,9 +10,9 @@ import picocli.CommandLine;
 
 class TimewarpServerMainTest {
   private static ServerOptions parse(String... args) {
-    TimewarpServerMain main = new TimewarpServerMain();
-    new CommandLine(main).parseArgs(args);
-    return main.options();
+    CommandLine commandLine = TimewarpServerMain.commandLine();
+    commandLine.parseArgs(args);
+    return ((TimewarpServerMain) commandLine.getCommand()).options();
   }
 
   @Test
@@ -47,7 +47,7 @@ class TimewarpServerMainTest {
 
   @Test
   void badModeIsAUsageError() {
-    int exit = new CommandLine(new TimewarpServerMain())
+    int exit = TimewarpServerMain.commandLine()
         .setOut(new java.io.PrintWriter(java.io.Writer.nullWriter()))
         .setErr(new java.io.PrintWriter(java.io.Writer.nullWriter()))
         .execute("--time-skipping", "sometimes");
