@@ -41,7 +41,41 @@ public final class CompareBenchmark {
       double b = median(theirs);
       System.out.printf(Locale.ROOT, "%-45s %14.1f %14.1f %7.1fx%n", scenario.name(), a, b, b / a);
     }
+    extensionRow("JUnit: per test, setup + teardown (empty test)",
+        ExtensionFixtures.TimewarpEmpty.class, ExtensionFixtures.IncumbentEmpty.class, warmup, iterations);
+    extensionRow("JUnit: per test with a 30-day-sleep workflow",
+        ExtensionFixtures.TimewarpSleep.class, ExtensionFixtures.IncumbentSleep.class, warmup, iterations);
     System.exit(0);
+  }
+
+  /** Milliseconds per test of a whole test class run through JUnit, for each extension. */
+  private static void extensionRow(String name, Class<?> ours, Class<?> theirs, int warmup, int iterations) {
+    for (int i = 0; i < warmup; i++) {
+      perTest(ours);
+      perTest(theirs);
+    }
+    List<Double> a = new ArrayList<>();
+    List<Double> b = new ArrayList<>();
+    for (int i = 0; i < iterations; i++) {
+      a.add(perTest(ours));
+      b.add(perTest(theirs));
+    }
+    double x = median(a);
+    double y = median(b);
+    System.out.printf(Locale.ROOT, "%-45s %14.1f %14.1f %7.1fx%n", name, x, y, y / x);
+  }
+
+  private static double perTest(Class<?> fixture) {
+    long start = System.nanoTime();
+    var results = org.junit.platform.testkit.engine.EngineTestKit.engine("junit-jupiter")
+        .selectors(org.junit.platform.engine.discovery.DiscoverySelectors.selectClass(fixture))
+        .execute()
+        .testEvents();
+    long failed = results.failed().count();
+    if (failed > 0 || results.succeeded().count() != ExtensionFixtures.REPETITIONS) {
+      throw new IllegalStateException(fixture.getSimpleName() + ": " + failed + " tests failed");
+    }
+    return (System.nanoTime() - start) / 1e6 / ExtensionFixtures.REPETITIONS;
   }
 
   private static double measure(Servers server, Scenario scenario) {

@@ -47,7 +47,7 @@ public final class HistoryReport {
         .append(first.getWorkflowExecutionStartedEventAttributes().getWorkflowType().getName());
     Instant start = time(first);
     for (HistoryEvent event : events) {
-      out.append(String.format(Locale.ROOT, "%n  %14s %4d  %s", offset(start, time(event)), event.getEventId(), EventSummary.of(event)));
+      out.append(String.format(Locale.ROOT, "%n  %18s %4d  %s", offset(start, time(event)), event.getEventId(), EventSummary.of(event)));
     }
   }
 
