@@ -11,10 +11,17 @@ import java.util.Optional;
  * @param namespace the namespace the test runs in
  * @param taskQueue the test's own task queue, polled by its worker
  * @param workflowIdPrefix a prefix unique to the test, for workflow ids it chooses itself
+ * @param workerIdentity the identity of the test's client and worker (e.g. for {@code
+ *     Faults.declareWorkerGone})
  * @param server the Timewarp server, or empty against a real Temporal cluster
  */
 public record TimewarpRuntime(
-    String target, String namespace, String taskQueue, String workflowIdPrefix, Optional<TimewarpServer> server) {
+    String target,
+    String namespace,
+    String taskQueue,
+    String workflowIdPrefix,
+    String workerIdentity,
+    Optional<TimewarpServer> server) {
 
   /** Whether the tests run against a real Temporal cluster (no time control there). */
   public boolean isRealCluster() {

@@ -27,6 +27,7 @@ public final class TestScope implements ExtensionContext.Store.CloseableResource
   private final String namespace;
   private final String taskQueue;
   private final String workflowIdPrefix;
+  private final String identity;
   private final WorkflowClient client;
   private final WorkerFactory factory;
   private final Worker worker;
@@ -42,11 +43,13 @@ public final class TestScope implements ExtensionContext.Store.CloseableResource
     String unique = UUID.randomUUID().toString().substring(0, 8);
     this.taskQueue = config.taskQueuePrefix() + "-" + unique;
     this.workflowIdPrefix = testName + "-" + unique;
+    this.identity = testName + "@timewarp-" + unique;
     List<WorkflowClientInterceptor> interceptors = new ArrayList<>(config.clientInterceptors());
     interceptors.add(started);
     WorkflowClientOptions.Builder clientOptions =
         WorkflowClientOptions.newBuilder()
             .setNamespace(namespace)
+            .setIdentity(identity)
             .setInterceptors(interceptors.toArray(WorkflowClientInterceptor[]::new));
     config.dataConverter().ifPresent(clientOptions::setDataConverter);
     this.client = WorkflowClient.newInstance(server.stubs(), clientOptions.build());
@@ -120,7 +123,7 @@ public final class TestScope implements ExtensionContext.Store.CloseableResource
   }
 
   public TimewarpRuntime runtime() {
-    return new TimewarpRuntime(server.target(), namespace, taskQueue, workflowIdPrefix, server.server());
+    return new TimewarpRuntime(server.target(), namespace, taskQueue, workflowIdPrefix, identity, server.server());
   }
 
   StartedExecutions started() {
