@@ -129,4 +129,37 @@ class ExtensionBehaviourTest {
     }
   }
 
+
+  @Test
+  void aSuiteServerIsSharedAcrossClasses() {
+    EngineTestKit.engine("junit-jupiter")
+        .selectors(selectClass(Fixtures.SuiteA.class), selectClass(Fixtures.SuiteB.class))
+        .execute()
+        .testEvents()
+        .assertStatistics(stats -> stats.succeeded(2).failed(0));
+    assertThat(new HashSet<>(Observations.get("suite.server"))).hasSize(1);
+    assertThat(new HashSet<>(Observations.get("suite.queue"))).hasSize(2);
+  }
+
+  @Test
+  void workerFactoryAndActivityClientAreInjected() {
+    run(Fixtures.WorkerInjection.class).assertStatistics(stats -> stats.succeeded(1).failed(0));
+    assertThat(Observations.get("worker.ok")).containsExactly(true);
+  }
+
+  @Test
+  void theFailureReportShowsEveryActivityAttempt() {
+    Events events = run(Fixtures.FailingWithActivity.class);
+    Throwable failure = events.failed().stream().findFirst().orElseThrow()
+        .getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow();
+    String report = failure.getSuppressed()[0].getMessage();
+    assertThat(report)
+        .contains("ActivityTaskFailed  \"card declined\" (maximum_attempts_reached)")
+        .contains("activity Charge (")
+        .contains("attempt 1: due +")
+        .contains("attempt 2: due +")
+        .contains("attempt 3: due +")
+        .contains("FAILED")
+        .contains(": card declined");
+  }
 }
