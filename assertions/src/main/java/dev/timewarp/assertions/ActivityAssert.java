@@ -14,6 +14,7 @@ import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.common.converter.DefaultDataConverter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,6 +23,7 @@ import org.assertj.core.api.AbstractAssert;
 /** Assertions on one activity of a history: the options it was scheduled with and how it ended. */
 public class ActivityAssert extends AbstractAssert<ActivityAssert, ActivityView> {
   private DataConverter dataConverter = DefaultDataConverter.STANDARD_INSTANCE;
+  private java.util.List<dev.timewarp.assertions.internal.AttemptAdapter.Attempt> attempts;
 
   public ActivityAssert(ActivityView actual) {
     super(actual, ActivityAssert.class);
@@ -167,6 +169,48 @@ public class ActivityAssert extends AbstractAssert<ActivityAssert, ActivityView>
     if (!Objects.equals(value, expected)) {
       throwAssertionError(shouldHave(breadcrumb(), "the last heartbeat details", String.valueOf(expected),
           details.isEmpty() ? "(none)" : String.valueOf(value)));
+    }
+    return myself;
+  }
+
+  // ---- every attempt (from the server's records) ---------------------------------------------------
+
+  /**
+   * Every attempt of this activity, as Timewarp records them ({@code server.activityRecords(id)}
+   * → {@code attempts()}); the history itself shows only the last one.
+   */
+  public ActivityAssert withAttempts(java.util.List<?> attemptRecords) {
+    this.attempts = dev.timewarp.assertions.internal.AttemptAdapter.read(attemptRecords);
+    return myself;
+  }
+
+  private java.util.List<dev.timewarp.assertions.internal.AttemptAdapter.Attempt> attempts() {
+    if (attempts == null) {
+      throw new IllegalStateException("call withAttempts(server.activityRecords(workflowId)...attempts()) first");
+    }
+    return attempts;
+  }
+
+  /** How each attempt ended, in order, e.g. "FAILED", "FAILED", "COMPLETED". */
+  public ActivityAssert hasAttemptOutcomes(String... expected) {
+    java.util.List<String> outcomes = attempts().stream().map(a -> a.outcome()).toList();
+    if (!outcomes.equals(java.util.List.of(expected))) {
+      throwAssertionError(shouldHave(breadcrumb(), "the attempts' outcomes", java.util.List.of(expected).toString(), outcomes.toString()));
+    }
+    return myself;
+  }
+
+  /** The virtual time between each attempt's end and the next one's start being due: the backoffs. */
+  public ActivityAssert wasRetriedAfter(Duration... expected) {
+    java.util.List<String> gaps = new java.util.ArrayList<>();
+    var list = attempts();
+    for (int i = 1; i < list.size(); i++) {
+      Instant ended = list.get(i - 1).closedTime().orElse(list.get(i).scheduledTime());
+      gaps.add(Timeline.duration(Duration.between(ended, list.get(i).scheduledTime())));
+    }
+    java.util.List<String> wanted = java.util.Arrays.stream(expected).map(Timeline::duration).toList();
+    if (!gaps.equals(wanted)) {
+      throwAssertionError(shouldHave(breadcrumb(), "the backoffs between attempts", wanted.toString(), gaps.toString()));
     }
     return myself;
   }

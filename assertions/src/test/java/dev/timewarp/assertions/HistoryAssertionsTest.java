@@ -146,4 +146,16 @@ class HistoryAssertionsTest {
     assertThatThrownBy(() -> org.assertj.core.api.Assertions.assertThat(result).isNull())
         .hasMessageContaining("[\"charged o-5\"]");
   }
+
+  @Test
+  void everyAttemptComesFromTheServersRecords(Order order, WorkflowClient client, dev.timewarp.junit.TimewarpRuntime runtime) {
+    order.process("o-6");
+    String workflowId = WorkflowStub.fromTyped(order).getExecution().getWorkflowId();
+    var records = runtime.server().orElseThrow().activityRecords(workflowId).get(0).attempts();
+
+    ActivityAssert charge = assertThat(client, WorkflowStub.fromTyped(order)).activity("Charge").withAttempts(records);
+    charge.hasAttemptOutcomes("FAILED", "FAILED", "COMPLETED").wasRetriedAfter(Duration.ofSeconds(1), Duration.ofSeconds(2));
+    assertThatThrownBy(() -> charge.wasRetriedAfter(Duration.ofSeconds(1), Duration.ofSeconds(4)))
+        .hasMessageEndingWith("Expecting the backoffs between attempts to be [1.000s, 4.000s] but was [1.000s, 2.000s]");
+  }
 }
