@@ -82,6 +82,15 @@ public class FailureAssert extends AbstractThrowableAssert<FailureAssert, Throwa
     return myself;
   }
 
+  /** The activity failure in the chain is that of the activity with this id. */
+  public FailureAssert hasActivityId(String activityId) {
+    ActivityFailure failure = require(ActivityFailure.class, "a failure of activity id " + activityId);
+    if (!failure.getActivityId().equals(activityId)) {
+      throwAssertionError(shouldBe("a failure of activity id " + activityId, chain()));
+    }
+    return myself;
+  }
+
   public FailureAssert isTimeout(TimeoutType type) {
     TimeoutFailure timeout = require(TimeoutFailure.class, "a timeout (" + type + ")");
     if (timeout.getTimeoutType() != type) {

@@ -1,6 +1,7 @@
 package dev.timewarp.assertions;
 
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowStub;
@@ -33,6 +34,10 @@ public final class TimewarpAssertions {
   /** Fetches the history of an execution (its current run if the run id is empty). */
   public static HistoryAssert assertThat(WorkflowClient client, WorkflowExecution execution) {
     return new HistoryAssert(client.fetchHistory(execution.getWorkflowId(), execution.getRunId()));
+  }
+
+  public static HistoryEventAssert assertThat(HistoryEvent event) {
+    return new HistoryEventAssert(event);
   }
 
   public static FailureAssert assertThat(WorkflowException failure) {

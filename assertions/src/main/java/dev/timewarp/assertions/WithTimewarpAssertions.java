@@ -1,6 +1,7 @@
 package dev.timewarp.assertions;
 
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowStub;
@@ -19,6 +20,10 @@ public interface WithTimewarpAssertions {
 
   default HistoryAssert assertThat(WorkflowClient client, WorkflowExecution execution) {
     return TimewarpAssertions.assertThat(client, execution);
+  }
+
+  default HistoryEventAssert assertThat(HistoryEvent event) {
+    return TimewarpAssertions.assertThat(event);
   }
 
   default FailureAssert assertThat(WorkflowException failure) {

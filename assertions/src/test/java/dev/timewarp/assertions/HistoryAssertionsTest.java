@@ -158,4 +158,16 @@ class HistoryAssertionsTest {
     assertThatThrownBy(() -> charge.wasRetriedAfter(Duration.ofSeconds(1), Duration.ofSeconds(4)))
         .hasMessageEndingWith("Expecting the backoffs between attempts to be [1.000s, 4.000s] but was [1.000s, 2.000s]");
   }
+
+  @Test
+  void singleEventsAndHeartbeatDetailsOfATimeout(Order order, WorkflowClient client) {
+    order.process("o-7");
+    var history = client.fetchHistory(WorkflowStub.fromTyped(order).getExecution().getWorkflowId());
+    assertThat(history.getEvents().get(0)).hasType(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED).hasEventId(1);
+    assertThatThrownBy(() -> assertThat(history.getEvents().get(1)).hasType(EventType.EVENT_TYPE_TIMER_FIRED))
+        .hasMessageEndingWith("[Event 2 WorkflowTaskScheduled]\nExpecting the event type to be TimerFired but was WorkflowTaskScheduled");
+    // an activity that completed has no timeout to carry heartbeat details
+    assertThatThrownBy(() -> assertThat(history).activity("Charge").hasLastHeartbeatDetails(Integer.class, 42))
+        .hasMessageEndingWith("Expecting the last heartbeat details to be 42 but was (none)");
+  }
 }
