@@ -145,6 +145,18 @@ class StandaloneServerIT {
   }
 
   @Test
+  void theLauncherScriptStartsItAsSdkTestEnvironmentsDo() throws Exception {
+    java.nio.file.Path script = java.nio.file.Path.of("..", "bin", "timewarp-test-server");
+    assertThat(script).isExecutable();
+    int port = freePort();
+    long start = System.nanoTime();
+    process = new ProcessBuilder(script.toString(), Integer.toString(port))
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    stubs = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget("127.0.0.1:" + port).build());
+    awaitSystemInfo(start);
+  }
+
+  @Test
   void stopsCleanlyOnSigterm() throws Exception {
     long start = System.nanoTime();
     launch("--enable-time-skipping");
