@@ -10,8 +10,9 @@ public interface TestClock {
   Instant now();
 
   /**
-   * Moves time forward by {@code duration}, firing everything due on the way in order, and
-   * returns once the consequences have settled (workers answered the tasks it caused).
+   * Lets pending work settle (workflow tasks answered, just-started activities given a moment to
+   * finish), then moves time forward by {@code duration}, firing everything due on the way in
+   * order, and returns once the consequences have settled in the same way.
    */
   void advance(Duration duration);
 

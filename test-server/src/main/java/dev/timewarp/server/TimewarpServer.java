@@ -190,7 +190,7 @@ public final class TimewarpServer implements AutoCloseable {
       if (duration.isNegative()) {
         throw new IllegalArgumentException("cannot advance by a negative duration: " + duration);
       }
-      engine.advanceTo(engine.now().plus(duration), SETTLE_LIMIT);
+      engine.advanceBy(duration, SETTLE_LIMIT);
     }
 
     @Override

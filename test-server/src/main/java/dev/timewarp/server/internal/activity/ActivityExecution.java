@@ -71,6 +71,8 @@ public final class ActivityExecution {
   private int attempt = 1;
   private Instant scheduledTime;
   private Instant startedTime;
+  /** Wall clock at the start of the running attempt, for the advance grace period. */
+  private long startedWallNanos;
   private String startedIdentity = "";
   private String startedRequestId = "";
   private long dispatchSequence;
@@ -253,6 +255,7 @@ public final class ActivityExecution {
     Instant now = now();
     // a real start always comes after its schedule; keep them distinct so deadlines order as there
     startedTime = now.isAfter(scheduledTime) ? now : scheduledTime.plusNanos(1);
+    startedWallNanos = System.nanoTime();
     startedIdentity = identity;
     startedRequestId = requestId;
     startSequence++;
@@ -637,7 +640,8 @@ public final class ActivityExecution {
                   + " running on worker "
                   + startedIdentity
                   + " for "
-                  + ProtoTime.describe(Duration.between(startedTime, now()))));
+                  + ProtoTime.describe(Duration.between(startedTime, now())),
+              startedWallNanos + InFlight.ACTIVITY_GRACE_NANOS));
     } else if (state == State.SCHEDULED
         && (retryDeadline == null || !retryDeadline.isPending())
         && owner.engine().matching().hasLivePoller(queue())) {

@@ -225,6 +225,17 @@ public final class Engine implements AutoCloseable {
 
   // ---- explicit time control ------------------------------------------------------------------
 
+  /** Lets pending work settle, then moves time forward by exactly {@code duration} from there. */
+  public void advanceBy(Duration duration, Duration settleLimit) {
+    lock.lock();
+    try {
+      awaitSettled(settleLimit);
+      advanceTo(clock.now().plus(duration), settleLimit);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /**
    * Moves time to {@code target}, firing every deadline on the way in order, letting the
    * consequences of each settle (workers answer the workflow tasks it caused) before the next.
