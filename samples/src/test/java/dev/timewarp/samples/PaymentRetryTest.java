@@ -3,6 +3,8 @@ package dev.timewarp.samples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.timewarp.assertions.TimewarpAssertions;
+
 import dev.timewarp.junit.TimewarpRuntime;
 import dev.timewarp.junit.TimewarpTest;
 import dev.timewarp.server.ActivityRecord;
@@ -13,6 +15,7 @@ import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
@@ -129,6 +132,22 @@ class PaymentRetryTest {
     assertThat(runtime.server().orElseThrow().activityRecords(workflowId).get(0).attempts())
         .extracting(AttemptRecord::outcome)
         .containsExactly(Outcome.FAILED);
+  }
+
+  @Test
+  void theSameStoryToldWithTimewarpAssertions(CheckoutWorkflow checkout, WorkflowClient client, TimewarpRuntime runtime) {
+    checkout.checkout("order-3", 990);
+
+    String workflowId = WorkflowStub.fromTyped(checkout).getExecution().getWorkflowId();
+    TimewarpAssertions.assertThat(client, WorkflowStub.fromTyped(checkout))
+        .isCompleted()
+        .hasActivity("Charge", charge -> charge
+            .isCompleted()
+            .hasFinalAttempt(3)
+            .hasPreviousAttemptFailureMessage("payment gateway unavailable (call 2)")
+            .withAttempts(runtime.server().orElseThrow().activityRecords(workflowId).get(0).attempts())
+            .hasAttemptOutcomes("FAILED", "FAILED", "COMPLETED")
+            .wasRetriedAfter(Duration.ofSeconds(1), Duration.ofSeconds(2)));
   }
 
   private static Duration backoffBetween(AttemptRecord previous, AttemptRecord next) {
