@@ -91,6 +91,15 @@ public final class ActivityExecution {
   private Deadline startToCloseDeadline;
   private Deadline heartbeatDeadline;
   private Deadline retryDeadline;
+  private boolean paused;
+  private String pauseRequestId = "";
+  private Instant pauseTime;
+  private String pauseIdentity = "";
+  private String pauseReason = "";
+  /** A reset was asked for: heartbeats answer activity_reset until the next retry. */
+  private boolean resetRequested;
+  /** A reset of a running or paused attempt asked to clear heartbeats at the next retry. */
+  private boolean clearHeartbeatOnRetry;
 
   private ActivityExecution(
       ActivityOwner owner,
@@ -221,6 +230,9 @@ public final class ActivityExecution {
   private void dispatch() {
     long sequence = ++dispatchSequence;
     retryDeadline = null;
+    if (!attempts.isEmpty() && currentAttempt().startedTime == null && currentAttempt().outcome == Outcome.RUNNING) {
+      attempts.remove(attempts.size() - 1); // that dispatch never reached a worker (paused or reset)
+    }
     attempts.add(new ActivityAttempt(attempt, scheduledTime));
     if (!scheduleToStart.isZero()) {
       scheduleToStartDeadline =
@@ -275,7 +287,7 @@ public final class ActivityExecution {
 
   private void armHeartbeat() {
     cancel(heartbeatDeadline);
-    if (heartbeatTimeout.isZero() || state != State.STARTED) {
+    if (heartbeatTimeout.isZero() || state != State.STARTED || paused) {
       return;
     }
     Instant from =
@@ -416,14 +428,17 @@ public final class ActivityExecution {
     closeWith(canceledEvent(details, identity, HistoryLog.TRANSIENT_EVENT_ID));
   }
 
-  /** Records a heartbeat; returns whether cancellation has been requested. */
-  public boolean heartbeat(Optional<Payloads> details, String identity) {
+  /** What a heartbeat answer tells the worker. */
+  public record HeartbeatAnswer(boolean cancelRequested, boolean paused, boolean reset) {}
+
+  /** Records a heartbeat and says whether the activity was cancelled, paused or reset meanwhile. */
+  public HeartbeatAnswer heartbeat(Optional<Payloads> details, String identity) {
     if (details.isPresent() && PayloadLimits.tooLarge(details.get())) {
       fail(PayloadLimits.serverFailure("Heartbeat details exceed size limit.", true), identity, Optional.empty());
-      return true; // the real server answers cancel_requested so the worker stops
+      return new HeartbeatAnswer(true, false, false); // the real server asks the worker to stop
     }
     recordHeartbeat(details.orElse(Payloads.getDefaultInstance()), identity);
-    return cancelRequested;
+    return new HeartbeatAnswer(cancelRequested, paused, resetRequested);
   }
 
   private void recordHeartbeat(Payloads details, String identity) {
@@ -566,7 +581,112 @@ public final class ActivityExecution {
     cancel(startToCloseDeadline);
     cancel(heartbeatDeadline);
     cancel(scheduleToStartDeadline);
-    retryDeadline = arm(scheduledTime, TimeoutType.TIMEOUT_TYPE_UNSPECIFIED, this::dispatch);
+    resetRequested = false;
+    if (clearHeartbeatOnRetry) {
+      clearHeartbeat();
+    }
+    if (!paused) { // a paused activity waits for its unpause before the next attempt
+      retryDeadline = arm(scheduledTime, TimeoutType.TIMEOUT_TYPE_UNSPECIFIED, this::dispatch);
+    }
+  }
+
+  private void clearHeartbeat() {
+    heartbeatDetails = null;
+    lastHeartbeatTime = null;
+    clearHeartbeatOnRetry = false;
+  }
+
+  // ---- operator controls: pause, unpause, reset (spec §11) ---------------------------------------
+
+  public boolean isPaused() {
+    return paused;
+  }
+
+  /** Stops dispatch and every timeout until unpaused; a running attempt carries on. */
+  public void pause(String requestId, String identity, String reason) {
+    if (paused) {
+      if (!requestId.isEmpty() && requestId.equals(pauseRequestId)) {
+        return;
+      }
+      throw EngineException.failedPrecondition("activity is already paused");
+    }
+    paused = true;
+    pauseRequestId = requestId;
+    pauseTime = now();
+    pauseIdentity = identity;
+    pauseReason = reason;
+    if (state == State.SCHEDULED) {
+      dispatchSequence++; // a queued task of this attempt is dropped when polled
+    }
+    cancelAllDeadlines();
+  }
+
+  public void unpause(boolean resetAttempts, boolean resetHeartbeat, Duration jitter) {
+    if (!paused) {
+      return; // as the real server: unpausing what is not paused is fine
+    }
+    paused = false;
+    if (resetAttempts) {
+      attempt = 1;
+    }
+    if (resetHeartbeat) {
+      clearHeartbeat();
+    }
+    rebuildTimers();
+    if (state == State.SCHEDULED) {
+      lastFailure = null;
+      redispatch(jitter);
+    }
+  }
+
+  public void reset(boolean resetHeartbeat, boolean keepPaused, Duration jitter) {
+    attempt = 1;
+    resetRequested = true;
+    if (paused && !keepPaused) {
+      paused = false;
+      rebuildTimers();
+    }
+    if (state == State.STARTED || paused) {
+      clearHeartbeatOnRetry = resetHeartbeat; // applied when the running attempt ends
+      return;
+    }
+    if (resetHeartbeat) {
+      clearHeartbeat();
+    }
+    redispatch(jitter);
+  }
+
+  /** A new dispatch of the current attempt at now (+ up to {@code jitter}). */
+  private void redispatch(Duration jitter) {
+    cancel(retryDeadline);
+    cancel(scheduleToStartDeadline);
+    scheduledTime = now().plus(randomUpTo(jitter));
+    if (scheduledTime.isAfter(now())) {
+      dispatchSequence++;
+      retryDeadline = arm(scheduledTime, TimeoutType.TIMEOUT_TYPE_UNSPECIFIED, this::dispatch);
+    } else {
+      dispatch();
+    }
+  }
+
+  private static Duration randomUpTo(Duration jitter) {
+    return jitter.isZero() || jitter.isNegative()
+        ? Duration.ZERO
+        : Duration.ofNanos(java.util.concurrent.ThreadLocalRandom.current().nextLong(jitter.toNanos() + 1));
+  }
+
+  /** Timers again after a pause: a deadline that passed meanwhile fires at once. */
+  private void rebuildTimers() {
+    cancelAllDeadlines();
+    retryExpiration.ifPresent(at -> scheduleToCloseDeadline =
+        arm(at, TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE, () -> timeOut(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE)));
+    if (state == State.STARTED) {
+      if (!startToClose.isZero()) {
+        startToCloseDeadline = arm(startedTime.plus(startToClose), TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE,
+            () -> timeOut(TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE));
+      }
+      armHeartbeat();
+    }
   }
 
   // ---- closing --------------------------------------------------------------------------------
@@ -643,6 +763,7 @@ public final class ActivityExecution {
                   + ProtoTime.describe(Duration.between(startedTime, now())),
               startedWallNanos + InFlight.ACTIVITY_GRACE_NANOS));
     } else if (state == State.SCHEDULED
+        && !paused
         && (retryDeadline == null || !retryDeadline.isPending())
         && owner.engine().matching().hasLivePoller(queue())) {
       out.add(
@@ -657,8 +778,8 @@ public final class ActivityExecution {
         cancelRequested
             ? PendingActivityState.PENDING_ACTIVITY_STATE_CANCEL_REQUESTED
             : state == State.STARTED
-                ? PendingActivityState.PENDING_ACTIVITY_STATE_STARTED
-                : PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED;
+                ? (paused ? PendingActivityState.PENDING_ACTIVITY_STATE_PAUSE_REQUESTED : PendingActivityState.PENDING_ACTIVITY_STATE_STARTED)
+                : (paused ? PendingActivityState.PENDING_ACTIVITY_STATE_PAUSED : PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED);
     PendingActivityInfo.Builder info =
         PendingActivityInfo.newBuilder()
             .setActivityId(activityId())
@@ -682,7 +803,13 @@ public final class ActivityExecution {
       info.setLastFailure(lastFailure);
     }
     retryExpiration.ifPresent(at -> info.setExpirationTime(ProtoTime.timestamp(at)));
-    if (state == State.SCHEDULED && now().isBefore(scheduledTime)) {
+    if (paused) {
+      info.setPaused(true)
+          .setPauseInfo(PendingActivityInfo.PauseInfo.newBuilder()
+              .setPauseTime(ProtoTime.timestamp(pauseTime))
+              .setManual(PendingActivityInfo.PauseInfo.Manual.newBuilder().setIdentity(pauseIdentity).setReason(pauseReason)));
+    }
+    if (state == State.SCHEDULED && !paused && now().isBefore(scheduledTime)) {
       info.setNextAttemptScheduleTime(ProtoTime.timestamp(scheduledTime));
       if (lastAttemptCompleteTime != null) {
         info.setCurrentRetryInterval(

@@ -18,10 +18,12 @@ import java.util.concurrent.TimeUnit;
 public final class WorkflowServiceShell extends WorkflowServiceGrpc.WorkflowServiceImplBase {
   private final Engine engine;
   private final ActivityTaskRpcs activities;
+  private final dev.timewarp.server.internal.workflow.ActivityOperatorRpcs operators;
 
   public WorkflowServiceShell(Engine engine) {
     this.engine = engine;
     this.activities = new ActivityTaskRpcs(engine);
+    this.operators = new dev.timewarp.server.internal.workflow.ActivityOperatorRpcs(engine);
   }
 
   // ---- cluster and namespaces -----------------------------------------------------------------
@@ -247,5 +249,22 @@ public final class WorkflowServiceShell extends WorkflowServiceGrpc.WorkflowServ
   public void respondActivityTaskCanceledById(
       RespondActivityTaskCanceledByIdRequest request, StreamObserver<RespondActivityTaskCanceledByIdResponse> observer) {
     Calls.unary(engine, observer, () -> activities.canceledById(request), RespondActivityTaskCanceledByIdResponse.getDefaultInstance());
+  }
+
+  // ---- operator controls on workflow activities -------------------------------------------------
+
+  @Override
+  public void pauseActivity(PauseActivityRequest request, StreamObserver<PauseActivityResponse> observer) {
+    Calls.unary(engine, observer, () -> operators.pause(request), PauseActivityResponse.getDefaultInstance());
+  }
+
+  @Override
+  public void unpauseActivity(UnpauseActivityRequest request, StreamObserver<UnpauseActivityResponse> observer) {
+    Calls.unary(engine, observer, () -> operators.unpause(request), UnpauseActivityResponse.getDefaultInstance());
+  }
+
+  @Override
+  public void resetActivity(ResetActivityRequest request, StreamObserver<ResetActivityResponse> observer) {
+    Calls.unary(engine, observer, () -> operators.reset(request), ResetActivityResponse.getDefaultInstance());
   }
 }

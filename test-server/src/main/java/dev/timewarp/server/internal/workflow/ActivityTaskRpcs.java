@@ -95,14 +95,22 @@ public final class ActivityTaskRpcs {
 
   public RecordActivityTaskHeartbeatResponse heartbeat(RecordActivityTaskHeartbeatRequest r) {
     ActivityExecution activity = byToken(r.getTaskToken(), r.getIdentity());
-    boolean cancel = activity.heartbeat(optional(r.hasDetails(), r.getDetails()), r.getIdentity());
-    return RecordActivityTaskHeartbeatResponse.newBuilder().setCancelRequested(cancel).build();
+    ActivityExecution.HeartbeatAnswer answer = activity.heartbeat(optional(r.hasDetails(), r.getDetails()), r.getIdentity());
+    return RecordActivityTaskHeartbeatResponse.newBuilder()
+        .setCancelRequested(answer.cancelRequested())
+        .setActivityPaused(answer.paused())
+        .setActivityReset(answer.reset())
+        .build();
   }
 
   public RecordActivityTaskHeartbeatByIdResponse heartbeatById(RecordActivityTaskHeartbeatByIdRequest r) {
     ActivityExecution activity = started(byId(r.getNamespace(), r.getWorkflowId(), r.getRunId(), r.getActivityId(), r.getIdentity()));
-    boolean cancel = activity.heartbeat(optional(r.hasDetails(), r.getDetails()), r.getIdentity());
-    return RecordActivityTaskHeartbeatByIdResponse.newBuilder().setCancelRequested(cancel).build();
+    ActivityExecution.HeartbeatAnswer answer = activity.heartbeat(optional(r.hasDetails(), r.getDetails()), r.getIdentity());
+    return RecordActivityTaskHeartbeatByIdResponse.newBuilder()
+        .setCancelRequested(answer.cancelRequested())
+        .setActivityPaused(answer.paused())
+        .setActivityReset(answer.reset())
+        .build();
   }
 
   public void complete(RespondActivityTaskCompletedRequest r) {

@@ -1,0 +1,173 @@
+package dev.timewarp.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.enums.v1.PendingActivityState;
+import io.temporal.api.enums.v1.RetryState;
+import io.temporal.api.enums.v1.TimeoutType;
+import io.temporal.api.failure.v1.ApplicationFailureInfo;
+import io.temporal.api.failure.v1.Failure;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.api.workflowservice.v1.*;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Pause, unpause and reset of workflow activities (spec §11), over raw RPCs. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ActivityOperatorsTest {
+  private final TimewarpServer server = TimewarpServer.start();
+  private final WorkflowServiceGrpc.WorkflowServiceBlockingStub rpc = WorkflowServiceGrpc.newBlockingStub(server.channel());
+
+  @AfterEach
+  void close() {
+    server.close();
+  }
+
+  private PollActivityTaskQueueResponse started(RawWorkflow workflow, int maxAttempts, long startToCloseSeconds) {
+    workflow.complete(workflow.pollWorkflowTask(), RawWorkflow.schedule(RawWorkflow.activity("a1")
+        .setRetryPolicy(RawWorkflow.maxAttempts(maxAttempts))
+        .setStartToCloseTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(startToCloseSeconds))));
+    return workflow.pollActivityTask();
+  }
+
+  private PendingActivityInfo pending(RawWorkflow workflow) {
+    return rpc.describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder().setNamespace("default")
+        .setExecution(workflow.execution()).build()).getPendingActivities(0);
+  }
+
+  private void pause(RawWorkflow workflow, String requestId) {
+    rpc.pauseActivity(PauseActivityRequest.newBuilder().setNamespace("default").setExecution(workflow.execution())
+        .setId("a1").setIdentity("operator").setReason("investigating").setRequestId(requestId).build());
+  }
+
+  private void unpause(RawWorkflow workflow) {
+    rpc.unpauseActivity(UnpauseActivityRequest.newBuilder().setNamespace("default").setExecution(workflow.execution())
+        .setId("a1").build());
+  }
+
+  private static Failure appFailure(String message) {
+    return Failure.newBuilder().setMessage(message).setApplicationFailureInfo(ApplicationFailureInfo.newBuilder().setType("X")).build();
+  }
+
+  private static void assertStatus(Runnable call, Status.Code code, String message) {
+    assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+      assertThat(e.getStatus().getCode()).isEqualTo(code);
+      assertThat(e.getStatus().getDescription()).isEqualTo(message);
+    });
+  }
+
+  @Test
+  void requestsNameWhatIsWrong() {
+    RawWorkflow workflow = new RawWorkflow(server, "errors");
+    started(workflow, 1, 60);
+    assertStatus(() -> rpc.pauseActivity(PauseActivityRequest.newBuilder().setNamespace("default").setId("a1").build()),
+        Status.Code.INVALID_ARGUMENT, "WorkflowId is not set on request.");
+    assertStatus(() -> rpc.pauseActivity(PauseActivityRequest.newBuilder().setNamespace("default").setExecution(workflow.execution()).build()),
+        Status.Code.INVALID_ARGUMENT, "Either Activity.Id or Activity.Type should be set on request.");
+    assertStatus(() -> rpc.pauseActivity(PauseActivityRequest.newBuilder().setNamespace("default").setExecution(workflow.execution()).setId("nope").build()),
+        Status.Code.NOT_FOUND, "Can't find pending activity with such ID. Invalid activityID or activity already completed");
+    pause(workflow, "r1");
+    pause(workflow, "r1"); // the same request again is fine
+    assertStatus(() -> pause(workflow, "r2"), Status.Code.FAILED_PRECONDITION, "activity is already paused");
+    rpc.terminateWorkflowExecution(TerminateWorkflowExecutionRequest.newBuilder().setNamespace("default")
+        .setWorkflowExecution(workflow.execution()).build());
+    assertStatus(() -> unpause(workflow), Status.Code.NOT_FOUND, "workflow execution already completed");
+  }
+
+  @Test
+  void pausedDuringBackoffNothingIsDispatchedUntilUnpaused() {
+    RawWorkflow workflow = new RawWorkflow(server, "backoff");
+    PollActivityTaskQueueResponse first = started(workflow, 5, 60);
+    TimeLock hold = server.clock().lock(); // stay inside the 1 s backoff while we pause
+    rpc.respondActivityTaskFailed(RespondActivityTaskFailedRequest.newBuilder().setNamespace("default")
+        .setTaskToken(first.getTaskToken()).setFailure(appFailure("boom")).build());
+    pause(workflow, "p");
+    hold.close();
+
+    PendingActivityInfo paused = pending(workflow);
+    assertThat(paused.getState()).isEqualTo(PendingActivityState.PENDING_ACTIVITY_STATE_PAUSED);
+    assertThat(paused.getPaused()).isTrue();
+    assertThat(paused.getPauseInfo().getManual().getReason()).isEqualTo("investigating");
+    assertThat(paused.getAttempt()).isEqualTo(2);
+    assertThat(paused.hasNextAttemptScheduleTime()).isFalse();
+    assertThat(workflow.rpc.withDeadlineAfter(3, TimeUnit.SECONDS).pollActivityTaskQueue(PollActivityTaskQueueRequest.newBuilder()
+        .setNamespace("default").setTaskQueue(io.temporal.api.taskqueue.v1.TaskQueue.newBuilder().setName(RawWorkflow.QUEUE)).build())
+        .getTaskToken().isEmpty()).as("no dispatch while paused").isTrue();
+
+    unpause(workflow);
+
+    PollActivityTaskQueueResponse second = workflow.pollActivityTask();
+    assertThat(second.getAttempt()).isEqualTo(2);
+    assertThat(pending(workflow).getState()).isEqualTo(PendingActivityState.PENDING_ACTIVITY_STATE_STARTED);
+  }
+
+  @Test
+  void aRunningAttemptLearnsOfThePauseAndAFailureWaitsPaused() {
+    RawWorkflow workflow = new RawWorkflow(server, "running");
+    PollActivityTaskQueueResponse task = started(workflow, 5, 60);
+    pause(workflow, "p");
+
+    var heartbeat = rpc.recordActivityTaskHeartbeat(RecordActivityTaskHeartbeatRequest.newBuilder().setNamespace("default")
+        .setTaskToken(task.getTaskToken()).build());
+    assertThat(heartbeat.getActivityPaused()).isTrue();
+    assertThat(heartbeat.getCancelRequested()).isFalse();
+    assertThat(pending(workflow).getState()).isEqualTo(PendingActivityState.PENDING_ACTIVITY_STATE_PAUSE_REQUESTED);
+
+    rpc.respondActivityTaskFailed(RespondActivityTaskFailedRequest.newBuilder().setNamespace("default")
+        .setTaskToken(task.getTaskToken()).setFailure(appFailure("paused underneath")).build());
+    PendingActivityInfo waiting = pending(workflow);
+    assertThat(waiting.getState()).isEqualTo(PendingActivityState.PENDING_ACTIVITY_STATE_PAUSED);
+    assertThat(waiting.getAttempt()).isEqualTo(2);
+
+    unpause(workflow);
+    assertThat(workflow.pollActivityTask().getAttempt()).isEqualTo(2);
+  }
+
+  @Test
+  void aDeadlineThatPassedWhilePausedFiresOnUnpause() {
+    RawWorkflow workflow = new RawWorkflow(server, "overdue");
+    started(workflow, 1, 10);
+    pause(workflow, "p");
+
+    server.clock().advance(Duration.ofMinutes(5)); // far past the 10 s start-to-close: nothing fires while paused
+    assertThat(pending(workflow).getState()).isEqualTo(PendingActivityState.PENDING_ACTIVITY_STATE_PAUSE_REQUESTED);
+    assertThat(workflow.types()).doesNotContain("ACTIVITY_TASK_TIMED_OUT");
+
+    unpause(workflow);
+
+    workflow.pollWorkflowTask(); // the timeout wakes the workflow
+    var timedOut = workflow.event("ACTIVITY_TASK_TIMED_OUT").getActivityTaskTimedOutEventAttributes();
+    assertThat(timedOut.getFailure().getTimeoutFailureInfo().getTimeoutType()).isEqualTo(TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE);
+    assertThat(timedOut.getRetryState()).isEqualTo(RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED);
+  }
+
+  @Test
+  void resetStartsOverAtAttemptOneAndTellsTheRunningWorker() {
+    RawWorkflow workflow = new RawWorkflow(server, "reset");
+    PollActivityTaskQueueResponse first = started(workflow, 5, 60);
+    TimeLock hold = server.clock().lock();
+    rpc.respondActivityTaskFailed(RespondActivityTaskFailedRequest.newBuilder().setNamespace("default")
+        .setTaskToken(first.getTaskToken()).setFailure(appFailure("once")).build());
+    hold.close();
+    PollActivityTaskQueueResponse second = workflow.pollActivityTask();
+    assertThat(second.getAttempt()).isEqualTo(2);
+
+    rpc.resetActivity(ResetActivityRequest.newBuilder().setNamespace("default").setExecution(workflow.execution())
+        .setType("Charge").build());
+
+    assertThat(pending(workflow).getAttempt()).isEqualTo(1);
+    // attempt 2's token no longer names the current attempt: the real server refuses it the same way
+    assertStatus(() -> rpc.recordActivityTaskHeartbeat(RecordActivityTaskHeartbeatRequest.newBuilder().setNamespace("default")
+            .setTaskToken(second.getTaskToken()).build()),
+        Status.Code.NOT_FOUND, "invalid activityID or activity already timed out or invoking workflow is completed");
+    var byId = rpc.recordActivityTaskHeartbeatById(RecordActivityTaskHeartbeatByIdRequest.newBuilder().setNamespace("default")
+        .setWorkflowId("reset").setActivityId("a1").build());
+    assertThat(byId.getActivityReset()).isTrue();
+  }
+}
