@@ -170,4 +170,63 @@ class ActivityOperatorsTest {
         .setWorkflowId("reset").setActivityId("a1").build());
     assertThat(byId.getActivityReset()).isTrue();
   }
+
+  private UpdateActivityOptionsRequest.Builder update(RawWorkflow workflow) {
+    return UpdateActivityOptionsRequest.newBuilder().setNamespace("default").setExecution(workflow.execution()).setId("a1");
+  }
+
+  @Test
+  void updateOptionsValidatesLikeSchedulingAndChangesNothingOnError() {
+    RawWorkflow workflow = new RawWorkflow(server, "update-errors");
+    started(workflow, 1, 60);
+    com.google.protobuf.FieldMask mask = com.google.protobuf.FieldMask.newBuilder().addPaths("start_to_close_timeout").build();
+    io.temporal.api.activity.v1.ActivityOptions negative = io.temporal.api.activity.v1.ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(-5)).build();
+
+    assertStatus(() -> rpc.updateActivityOptions(update(workflow).setUpdateMask(mask).setRestoreOriginal(true).build()),
+        Status.Code.INVALID_ARGUMENT, "Both UpdateMask and RestoreOriginal are provided");
+    assertStatus(() -> rpc.updateActivityOptions(update(workflow).setUpdateMask(mask).build()),
+        Status.Code.INVALID_ARGUMENT, "ActivityOptions are not provided");
+    assertStatus(() -> rpc.updateActivityOptions(update(workflow).setActivityOptions(negative).build()),
+        Status.Code.INVALID_ARGUMENT, "UpdateMask is not provided");
+    assertStatus(() -> rpc.updateActivityOptions(update(workflow).setActivityOptions(negative).setUpdateMask(mask).build()),
+        Status.Code.INVALID_ARGUMENT, "invalid StartToCloseTimeout: negative duration");
+    assertThat(pending(workflow).getActivityOptions().getStartToCloseTimeout().getSeconds()).isEqualTo(60);
+  }
+
+  @Test
+  void aShorterStartToCloseMovesTheRunningAttemptsDeadline() {
+    RawWorkflow workflow = new RawWorkflow(server, "update-running");
+    started(workflow, 1, 3600);
+
+    var response = rpc.updateActivityOptions(update(workflow)
+        .setActivityOptions(io.temporal.api.activity.v1.ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(10)))
+        .setUpdateMask(com.google.protobuf.FieldMask.newBuilder().addPaths("start_to_close_timeout"))
+        .build());
+    assertThat(response.getActivityOptions().getStartToCloseTimeout().getSeconds()).isEqualTo(10);
+    assertThat(pending(workflow).getActivityOptions().getStartToCloseTimeout().getSeconds()).isEqualTo(10);
+
+    server.clock().advance(Duration.ofSeconds(30)); // the worker never answers: the new 10 s deadline passes
+
+    var timedOut = workflow.event("ACTIVITY_TASK_TIMED_OUT").getActivityTaskTimedOutEventAttributes();
+    assertThat(timedOut.getFailure().getTimeoutFailureInfo().getTimeoutType()).isEqualTo(TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE);
+  }
+
+  @Test
+  void restoreOriginalPutsTheScheduledOptionsBack() {
+    RawWorkflow workflow = new RawWorkflow(server, "update-restore");
+    started(workflow, 3, 60);
+    rpc.updateActivityOptions(update(workflow)
+        .setActivityOptions(io.temporal.api.activity.v1.ActivityOptions.newBuilder()
+            .setRetryPolicy(io.temporal.api.common.v1.RetryPolicy.newBuilder().setMaximumAttempts(9)))
+        .setUpdateMask(com.google.protobuf.FieldMask.newBuilder().addPaths("retry_policy.maximum_attempts"))
+        .build());
+    assertThat(pending(workflow).getMaximumAttempts()).isEqualTo(9);
+
+    var restored = rpc.updateActivityOptions(update(workflow).setRestoreOriginal(true).build());
+
+    assertThat(restored.getActivityOptions().getRetryPolicy().getMaximumAttempts()).isEqualTo(3);
+    assertThat(pending(workflow).getMaximumAttempts()).isEqualTo(3);
+  }
 }

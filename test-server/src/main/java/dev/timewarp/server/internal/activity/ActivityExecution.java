@@ -57,13 +57,17 @@ public final class ActivityExecution {
 
   private final ActivityOwner owner;
   private final long scheduledEventId;
-  private final ScheduleActivityTaskCommandAttributes options;
+  /** As scheduled; poll responses keep showing these timeouts even after an update (as the real server). */
+  private final ScheduleActivityTaskCommandAttributes originalOptions;
+  /** As currently in force (UpdateActivityOptions changes them). */
+  private ScheduleActivityTaskCommandAttributes options;
   private final Instant firstScheduledTime;
-  private final Duration scheduleToClose;
-  private final Duration scheduleToStart;
-  private final Duration startToClose;
-  private final Duration heartbeatTimeout;
-  private final RetryPolicy retryPolicy;
+  private Duration scheduleToClose;
+  private Duration scheduleToStart;
+  private Duration startToClose;
+  private Duration heartbeatTimeout;
+  private RetryPolicy retryPolicy;
+  /** Computed once, at scheduling: an options update does not move it (as the real server). */
   private final Optional<Instant> retryExpiration;
   private final List<ActivityAttempt> attempts = new ArrayList<>();
 
@@ -108,16 +112,21 @@ public final class ActivityExecution {
       Instant scheduledAt) {
     this.owner = owner;
     this.scheduledEventId = scheduledEventId;
-    this.options = options;
+    this.originalOptions = options;
     this.firstScheduledTime = scheduledAt;
     this.scheduledTime = scheduledAt;
-    this.scheduleToClose = ProtoTime.duration(options.getScheduleToCloseTimeout());
-    this.scheduleToStart = ProtoTime.duration(options.getScheduleToStartTimeout());
-    this.startToClose = ProtoTime.duration(options.getStartToCloseTimeout());
-    this.heartbeatTimeout = ProtoTime.duration(options.getHeartbeatTimeout());
-    this.retryPolicy = options.getRetryPolicy();
+    use(options);
     this.retryExpiration =
         scheduleToClose.isZero() ? Optional.empty() : Optional.of(scheduledAt.plus(scheduleToClose));
+  }
+
+  private void use(ScheduleActivityTaskCommandAttributes current) {
+    this.options = current;
+    this.scheduleToClose = ProtoTime.duration(current.getScheduleToCloseTimeout());
+    this.scheduleToStart = ProtoTime.duration(current.getScheduleToStartTimeout());
+    this.startToClose = ProtoTime.duration(current.getStartToCloseTimeout());
+    this.heartbeatTimeout = ProtoTime.duration(current.getHeartbeatTimeout());
+    this.retryPolicy = current.getRetryPolicy();
   }
 
   /** Creates the activity for a written ActivityTaskScheduled event and dispatches attempt 1. */
@@ -313,15 +322,15 @@ public final class ActivityExecution {
             .setCurrentAttemptScheduledTime(ProtoTime.timestamp(scheduledTime))
             .setStartedTime(ProtoTime.timestamp(startedTime))
             .setAttempt(attempt)
-            .setScheduleToCloseTimeout(options.getScheduleToCloseTimeout())
-            .setStartToCloseTimeout(options.getStartToCloseTimeout())
-            .setHeartbeatTimeout(options.getHeartbeatTimeout())
+            .setScheduleToCloseTimeout(originalOptions.getScheduleToCloseTimeout())
+            .setStartToCloseTimeout(originalOptions.getStartToCloseTimeout())
+            .setHeartbeatTimeout(originalOptions.getHeartbeatTimeout())
             .setRetryPolicy(retryPolicy);
-    if (options.hasHeader()) {
-      response.setHeader(options.getHeader());
+    if (originalOptions.hasHeader()) {
+      response.setHeader(originalOptions.getHeader());
     }
-    if (options.hasInput()) {
-      response.setInput(options.getInput());
+    if (originalOptions.hasInput()) {
+      response.setInput(originalOptions.getInput());
     }
     if (heartbeatDetails != null) {
       response.setHeartbeatDetails(heartbeatDetails);
@@ -822,6 +831,14 @@ public final class ActivityExecution {
     if (options.hasPriority()) {
       info.setPriority(options.getPriority());
     }
+    io.temporal.api.activity.v1.ActivityOptions current = currentOptions();
+    return info.setActivityOptions(current.toBuilder()
+            .setRetryPolicy(current.getRetryPolicy().toBuilder().clearNonRetryableErrorTypes()))
+        .build();
+  }
+
+  /** The options in force, in the shape the operator APIs use. */
+  public io.temporal.api.activity.v1.ActivityOptions currentOptions() {
     io.temporal.api.activity.v1.ActivityOptions.Builder current =
         io.temporal.api.activity.v1.ActivityOptions.newBuilder()
             .setTaskQueue(io.temporal.api.taskqueue.v1.TaskQueue.newBuilder()
@@ -832,10 +849,43 @@ public final class ActivityExecution {
             .setScheduleToStartTimeout(options.getScheduleToStartTimeout())
             .setStartToCloseTimeout(options.getStartToCloseTimeout())
             .setHeartbeatTimeout(options.getHeartbeatTimeout())
-            .setRetryPolicy(retryPolicy.toBuilder().clearNonRetryableErrorTypes());
+            .setRetryPolicy(retryPolicy);
     if (options.hasPriority()) {
       current.setPriority(options.getPriority());
     }
-    return info.setActivityOptions(current).build();
+    return current.build();
+  }
+
+  /** The options as they were scheduled, in the same shape. */
+  public ScheduleActivityTaskCommandAttributes originalOptions() {
+    return originalOptions;
+  }
+
+  /**
+   * Puts validated new options in force: timers follow them now, and a pending dispatch is
+   * replaced (attempt 1 at once; a retry after its backoff under the new policy, from the last
+   * failure).
+   */
+  public void updateOptions(ScheduleActivityTaskCommandAttributes validated) {
+    use(validated);
+    if (!paused) {
+      rebuildTimers();
+    }
+    if (state == State.SCHEDULED && !paused) {
+      cancel(retryDeadline);
+      cancel(scheduleToStartDeadline);
+      Instant due = now();
+      if (attempt > 1 && lastAttemptCompleteTime != null) {
+        Duration backoff = RetryPolicies.backoff(retryPolicy, attempt, Optional.empty()).orElse(Duration.ZERO);
+        due = lastAttemptCompleteTime.plus(backoff);
+      }
+      scheduledTime = due.isAfter(now()) ? due : scheduledTime.isAfter(now()) ? now() : scheduledTime;
+      dispatchSequence++;
+      if (scheduledTime.isAfter(now())) {
+        retryDeadline = arm(scheduledTime, TimeoutType.TIMEOUT_TYPE_UNSPECIFIED, this::dispatch);
+      } else {
+        dispatch();
+      }
+    }
   }
 }

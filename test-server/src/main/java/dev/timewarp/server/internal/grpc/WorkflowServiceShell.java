@@ -267,4 +267,9 @@ public final class WorkflowServiceShell extends WorkflowServiceGrpc.WorkflowServ
   public void resetActivity(ResetActivityRequest request, StreamObserver<ResetActivityResponse> observer) {
     Calls.unary(engine, observer, () -> operators.reset(request), ResetActivityResponse.getDefaultInstance());
   }
+
+  @Override
+  public void updateActivityOptions(UpdateActivityOptionsRequest request, StreamObserver<UpdateActivityOptionsResponse> observer) {
+    Calls.unary(engine, observer, () -> operators.updateOptions(request));
+  }
 }

@@ -77,4 +77,31 @@ public final class ActivityOperatorRpcs {
     }
     return ProtoTime.capped(jitter);
   }
+
+  public io.temporal.api.workflowservice.v1.UpdateActivityOptionsResponse updateOptions(
+      io.temporal.api.workflowservice.v1.UpdateActivityOptionsRequest r) {
+    boolean masked = r.hasUpdateMask() && r.getUpdateMask().getPathsCount() > 0;
+    if (masked && r.getRestoreOriginal()) {
+      throw EngineException.invalidArgument("Both UpdateMask and RestoreOriginal are provided");
+    }
+    if (!r.getRestoreOriginal()) {
+      if (!r.hasActivityOptions()) {
+        throw EngineException.invalidArgument("ActivityOptions are not provided");
+      }
+      if (!masked) {
+        throw EngineException.invalidArgument("UpdateMask is not provided");
+      }
+    }
+    List<ActivityExecution> activities = pending(r.getNamespace(), r.getExecution(), new Target(r.getId(), r.getType(), r.getMatchAll()));
+    // everything is validated before anything changes
+    List<io.temporal.api.command.v1.ScheduleActivityTaskCommandAttributes> updated = activities.stream()
+        .map(a -> r.getRestoreOriginal() ? a.originalOptions() : ActivityOptionsUpdate.merged(a, r.getActivityOptions(), r.getUpdateMask()))
+        .toList();
+    for (int i = 0; i < activities.size(); i++) {
+      activities.get(i).updateOptions(updated.get(i));
+    }
+    return io.temporal.api.workflowservice.v1.UpdateActivityOptionsResponse.newBuilder()
+        .setActivityOptions(activities.get(0).currentOptions())
+        .build();
+  }
 }
