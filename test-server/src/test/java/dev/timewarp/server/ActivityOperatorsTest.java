@@ -229,4 +229,22 @@ class ActivityOperatorsTest {
     assertThat(restored.getActivityOptions().getRetryPolicy().getMaximumAttempts()).isEqualTo(3);
     assertThat(pending(workflow).getMaximumAttempts()).isEqualTo(3);
   }
+
+  @Test
+  void theActivityExecutionFormsActOnWorkflowActivitiesAndRefuseStandaloneOnes() {
+    RawWorkflow workflow = new RawWorkflow(server, "execution-forms");
+    started(workflow, 1, 60);
+
+    rpc.pauseActivityExecution(PauseActivityExecutionRequest.newBuilder().setNamespace("default")
+        .setWorkflowId("execution-forms").setActivityId("a1").setReason("via execution API").build());
+    assertThat(pending(workflow).getPaused()).isTrue();
+    assertThat(pending(workflow).getPauseInfo().getManual().getReason()).isEqualTo("via execution API");
+    rpc.unpauseActivityExecution(UnpauseActivityExecutionRequest.newBuilder().setNamespace("default")
+        .setWorkflowId("execution-forms").setActivityId("a1").build());
+    assertThat(pending(workflow).getPaused()).isFalse();
+
+    assertStatus(() -> rpc.pauseActivityExecution(PauseActivityExecutionRequest.newBuilder().setNamespace("default")
+            .setActivityId("standalone-1").build()),
+        Status.Code.UNIMPLEMENTED, "Standalone activity operator commands are disabled");
+  }
 }

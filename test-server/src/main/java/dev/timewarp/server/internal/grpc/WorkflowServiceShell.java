@@ -272,4 +272,60 @@ public final class WorkflowServiceShell extends WorkflowServiceGrpc.WorkflowServ
   public void updateActivityOptions(UpdateActivityOptionsRequest request, StreamObserver<UpdateActivityOptionsResponse> observer) {
     Calls.unary(engine, observer, () -> operators.updateOptions(request));
   }
+
+  // The *ActivityExecution forms: with a workflow id they act on that workflow's activity (§11);
+  // without one they target a standalone activity, whose operator commands the real server keeps
+  // disabled by default.
+
+  private static io.temporal.api.common.v1.WorkflowExecution workflowOf(String workflowId, String runId) {
+    if (workflowId.isEmpty()) {
+      throw new dev.timewarp.server.internal.engine.EngineException(
+          dev.timewarp.server.internal.engine.EngineException.Code.UNIMPLEMENTED,
+          "Standalone activity operator commands are disabled", java.util.List.of());
+    }
+    return io.temporal.api.common.v1.WorkflowExecution.newBuilder().setWorkflowId(workflowId).setRunId(runId).build();
+  }
+
+  @Override
+  public void pauseActivityExecution(PauseActivityExecutionRequest r, StreamObserver<PauseActivityExecutionResponse> observer) {
+    Calls.unary(engine, observer, () -> operators.pause(PauseActivityRequest.newBuilder().setNamespace(r.getNamespace())
+            .setExecution(workflowOf(r.getWorkflowId(), r.getRunId())).setId(r.getActivityId()).setIdentity(r.getIdentity())
+            .setReason(r.getReason()).setRequestId(r.getRequestId()).build()),
+        PauseActivityExecutionResponse.getDefaultInstance());
+  }
+
+  @Override
+  public void unpauseActivityExecution(UnpauseActivityExecutionRequest r, StreamObserver<UnpauseActivityExecutionResponse> observer) {
+    Calls.unary(engine, observer, () -> operators.unpause(UnpauseActivityRequest.newBuilder().setNamespace(r.getNamespace())
+            .setExecution(workflowOf(r.getWorkflowId(), r.getRunId())).setId(r.getActivityId()).setIdentity(r.getIdentity())
+            .setResetAttempts(r.getResetAttempts()).setResetHeartbeat(r.getResetHeartbeat()).setJitter(r.getJitter()).build()),
+        UnpauseActivityExecutionResponse.getDefaultInstance());
+  }
+
+  @Override
+  public void resetActivityExecution(ResetActivityExecutionRequest r, StreamObserver<ResetActivityExecutionResponse> observer) {
+    Calls.unary(engine, observer, () -> operators.reset(ResetActivityRequest.newBuilder().setNamespace(r.getNamespace())
+            .setExecution(workflowOf(r.getWorkflowId(), r.getRunId())).setId(r.getActivityId()).setIdentity(r.getIdentity())
+            .setKeepPaused(r.getKeepPaused()).setJitter(r.getJitter()).setRestoreOriginalOptions(r.getRestoreOriginalOptions()).build()),
+        ResetActivityExecutionResponse.getDefaultInstance());
+  }
+
+  @Override
+  public void updateActivityExecutionOptions(
+      UpdateActivityExecutionOptionsRequest r, StreamObserver<UpdateActivityExecutionOptionsResponse> observer) {
+    Calls.unary(engine, observer, () -> {
+      UpdateActivityOptionsRequest.Builder forwarded = UpdateActivityOptionsRequest.newBuilder().setNamespace(r.getNamespace())
+          .setExecution(workflowOf(r.getWorkflowId(), r.getRunId())).setId(r.getActivityId()).setIdentity(r.getIdentity())
+          .setRestoreOriginal(r.getRestoreOriginal());
+      if (r.hasActivityOptions()) {
+        forwarded.setActivityOptions(r.getActivityOptions());
+      }
+      if (r.hasUpdateMask()) {
+        forwarded.setUpdateMask(r.getUpdateMask());
+      }
+      return UpdateActivityExecutionOptionsResponse.newBuilder()
+          .setActivityOptions(operators.updateOptions(forwarded.build()).getActivityOptions())
+          .build();
+    });
+  }
 }
