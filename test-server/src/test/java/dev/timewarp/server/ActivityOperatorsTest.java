@@ -1,5 +1,7 @@
 package dev.timewarp.server;
 
+import static dev.timewarp.server.RpcChecks.appFailure;
+import static dev.timewarp.server.RpcChecks.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -51,16 +53,7 @@ class ActivityOperatorsTest {
         .setId("a1").build());
   }
 
-  private static Failure appFailure(String message) {
-    return Failure.newBuilder().setMessage(message).setApplicationFailureInfo(ApplicationFailureInfo.newBuilder().setType("X")).build();
-  }
 
-  private static void assertStatus(Runnable call, Status.Code code, String message) {
-    assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-      assertThat(e.getStatus().getCode()).isEqualTo(code);
-      assertThat(e.getStatus().getDescription()).isEqualTo(message);
-    });
-  }
 
   @Test
   void requestsNameWhatIsWrong() {

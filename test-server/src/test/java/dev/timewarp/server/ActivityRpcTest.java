@@ -1,5 +1,7 @@
 package dev.timewarp.server;
 
+import static dev.timewarp.server.RpcChecks.appFailure;
+import static dev.timewarp.server.RpcChecks.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,16 +30,7 @@ class ActivityRpcTest {
     server.close();
   }
 
-  private static Failure appFailure(String message) {
-    return Failure.newBuilder().setMessage(message).setApplicationFailureInfo(ApplicationFailureInfo.newBuilder().setType("Boom")).build();
-  }
 
-  private static void assertStatus(Runnable call, Status.Code code, String message) {
-    assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-      assertThat(e.getStatus().getCode()).isEqualTo(code);
-      assertThat(e.getStatus().getDescription()).isEqualTo(message);
-    });
-  }
 
   /** Schedules one activity and returns its polled task. */
   private PollActivityTaskQueueResponse started(RawWorkflow workflow, int maxAttempts) {

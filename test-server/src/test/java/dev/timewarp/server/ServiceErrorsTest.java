@@ -1,5 +1,6 @@
 package dev.timewarp.server;
 
+import static dev.timewarp.server.RpcChecks.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -47,16 +48,6 @@ class ServiceErrorsTest {
         .setWorkflowType(WorkflowType.newBuilder().setName("Raw"))
         .setTaskQueue(TaskQueue.newBuilder().setName("raw"))
         .setRequestId(java.util.UUID.randomUUID().toString());
-  }
-
-  private static void assertStatus(Runnable call, Status.Code code, String message) {
-    assertThatThrownBy(call::run)
-        .isInstanceOfSatisfying(
-            StatusRuntimeException.class,
-            e -> {
-              assertThat(e.getStatus().getCode()).isEqualTo(code);
-              assertThat(e.getStatus().getDescription()).isEqualTo(message);
-            });
   }
 
   private List<HistoryEvent> history(String workflowId) {
