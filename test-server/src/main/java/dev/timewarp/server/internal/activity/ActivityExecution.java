@@ -352,6 +352,7 @@ public final class ActivityExecution {
         .setAttempt(attempt)
         .setActivityId(activityId())
         .setSequence(startSequence)
+        .setStandalone(owner.isStandalone())
         .build()
         .toByteString();
   }

@@ -29,6 +29,11 @@ public interface ActivityOwner {
   /** Adds the owner's fields (e.g. the workflow type) to a task handed to a worker. */
   void describeTask(io.temporal.api.workflowservice.v1.PollActivityTaskQueueResponse.Builder response);
 
+  /** Whether tasks of this owner's activities are standalone (no workflow). */
+  default boolean isStandalone() {
+    return false;
+  }
+
   /** A short description for diagnostics, e.g. "workflow 'order-42' (run …)". */
   String describe();
 }

@@ -40,6 +40,7 @@ public final class Engine implements AutoCloseable {
   private final Matching matching;
   private final Workflows workflows;
   private final FaultPlan faults = new FaultPlan();
+  private final dev.timewarp.server.internal.activity.StandaloneActivities standalone;
   private final ExecutorService delivery;
   private final ScheduledExecutorService wallTimers;
   private final Thread driver;
@@ -53,6 +54,7 @@ public final class Engine implements AutoCloseable {
     this.namespaces = new NamespaceRegistry(this);
     this.matching = new Matching(this);
     this.workflows = new Workflows(this);
+    this.standalone = new dev.timewarp.server.internal.activity.StandaloneActivities(this);
     this.delivery =
         Executors.newCachedThreadPool(daemonThreads("timewarp-delivery"));
     this.wallTimers =
@@ -114,6 +116,10 @@ public final class Engine implements AutoCloseable {
     return workflows;
   }
 
+  public dev.timewarp.server.internal.activity.StandaloneActivities standaloneActivities() {
+    return standalone;
+  }
+
   public FaultPlan faults() {
     return faults;
   }
@@ -170,6 +176,7 @@ public final class Engine implements AutoCloseable {
                 clientLocks + " time-skipping lock(s) held by clients"));
       }
       workflows.describeInFlight(reasons);
+      standalone.describeInFlight(reasons);
       return reasons;
     } finally {
       lock.unlock();

@@ -328,4 +328,59 @@ public final class WorkflowServiceShell extends WorkflowServiceGrpc.WorkflowServ
           .build();
     });
   }
+
+  // ---- standalone activities ----------------------------------------------------------------------
+
+  @Override
+  public void startActivityExecution(StartActivityExecutionRequest request, StreamObserver<StartActivityExecutionResponse> observer) {
+    Calls.unary(engine, observer, () -> engine.standaloneActivities().start(request));
+  }
+
+  @Override
+  public void describeActivityExecution(
+      DescribeActivityExecutionRequest request, StreamObserver<DescribeActivityExecutionResponse> observer) {
+    Calls.unary(engine, observer, () -> {
+      var activity = engine.standaloneActivities().find(request.getNamespace(), request.getActivityId(), request.getRunId());
+      DescribeActivityExecutionResponse.Builder response =
+          DescribeActivityExecutionResponse.newBuilder().setRunId(activity.runId()).setInfo(activity.info());
+      activity.outcome().ifPresent(response::setOutcome);
+      return response.build();
+    });
+  }
+
+  @Override
+  public void pollActivityExecution(PollActivityExecutionRequest request, StreamObserver<PollActivityExecutionResponse> observer) {
+    java.util.concurrent.CompletableFuture<Void> closed;
+    Duration wait;
+    try {
+      wait = Calls.historyPollWait();
+      closed = engine.call(() -> engine.standaloneActivities()
+          .find(request.getNamespace(), request.getActivityId(), request.getRunId()).closed());
+    } catch (RuntimeException e) {
+      observer.onError(Statuses.toStatus(e));
+      return;
+    }
+    var result = closed.completeOnTimeout(null, wait.toNanos(), TimeUnit.NANOSECONDS)
+        .thenApplyAsync(ignored -> engine.call(() -> {
+          var activity = engine.standaloneActivities().find(request.getNamespace(), request.getActivityId(), request.getRunId());
+          PollActivityExecutionResponse.Builder response = PollActivityExecutionResponse.newBuilder().setRunId(activity.runId());
+          activity.outcome().ifPresent(response::setOutcome); // empty when the wait ran out first
+          return response.build();
+        }), engine.delivery());
+    Calls.answerWhenDone(engine, observer, result, () -> closed.cancel(false));
+  }
+
+  @Override
+  public void requestCancelActivityExecution(
+      RequestCancelActivityExecutionRequest request, StreamObserver<RequestCancelActivityExecutionResponse> observer) {
+    Calls.unary(engine, observer, () -> engine.standaloneActivities().requestCancel(request),
+        RequestCancelActivityExecutionResponse.getDefaultInstance());
+  }
+
+  @Override
+  public void terminateActivityExecution(
+      TerminateActivityExecutionRequest request, StreamObserver<TerminateActivityExecutionResponse> observer) {
+    Calls.unary(engine, observer, () -> engine.standaloneActivities().terminate(request),
+        TerminateActivityExecutionResponse.getDefaultInstance());
+  }
 }

@@ -55,6 +55,13 @@ public final class ActivityTaskRpcs {
   private ActivityExecution byToken(com.google.protobuf.ByteString bytes, String identity) {
     checkIdentity(identity);
     TaskToken token = TaskTokens.decode(bytes, TaskToken.Kind.ACTIVITY_TASK);
+    if (token.getStandalone()) {
+      var standalone = engine.standaloneActivities().find(token.getNamespace(), token.getActivityId(), token.getRunId());
+      if (!standalone.isOpen() || !standalone.activity().acceptsToken(token)) {
+        throw EngineException.notFound("activity task not found");
+      }
+      return standalone.activity();
+    }
     WorkflowRun run = workflows().runForActivity(token);
     if (!run.isOpen()) {
       throw EngineException.notFound("workflow execution already completed");

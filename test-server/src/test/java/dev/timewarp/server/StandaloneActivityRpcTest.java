@@ -1,0 +1,128 @@
+package dev.timewarp.server;
+
+import static dev.timewarp.server.RpcChecks.assertStatus;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import io.temporal.api.common.v1.ActivityType;
+import io.temporal.api.enums.v1.ActivityExecutionStatus;
+import io.temporal.api.enums.v1.ActivityIdConflictPolicy;
+import io.temporal.api.enums.v1.ActivityIdReusePolicy;
+import io.temporal.api.errordetails.v1.ActivityExecutionAlreadyStartedFailure;
+import io.temporal.api.taskqueue.v1.TaskQueue;
+import io.temporal.api.workflowservice.v1.*;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Standalone activities over raw RPCs: id policies, request ids, cancel and terminate rules (§12). */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class StandaloneActivityRpcTest {
+  private final TimewarpServer server = TimewarpServer.start();
+  private final WorkflowServiceGrpc.WorkflowServiceBlockingStub rpc = WorkflowServiceGrpc.newBlockingStub(server.channel());
+
+  @AfterEach
+  void close() {
+    server.close();
+  }
+
+  private StartActivityExecutionRequest.Builder start(String id, String requestId) {
+    return StartActivityExecutionRequest.newBuilder().setNamespace("default").setActivityId(id).setRequestId(requestId)
+        .setActivityType(ActivityType.newBuilder().setName("Export")).setTaskQueue(TaskQueue.newBuilder().setName("exports"))
+        .setStartToCloseTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(60));
+  }
+
+  private PollActivityTaskQueueResponse poll() {
+    return rpc.withDeadlineAfter(10, TimeUnit.SECONDS).pollActivityTaskQueue(PollActivityTaskQueueRequest.newBuilder()
+        .setNamespace("default").setIdentity("w").setTaskQueue(TaskQueue.newBuilder().setName("exports")).build());
+  }
+
+  private ActivityExecutionStatus status(String id) {
+    return rpc.describeActivityExecution(DescribeActivityExecutionRequest.newBuilder().setNamespace("default")
+        .setActivityId(id).build()).getInfo().getStatus();
+  }
+
+  @Test
+  void requestIdsAndConflictPolicies() {
+    String runId = rpc.startActivityExecution(start("a", "r1").build()).getRunId();
+
+    var again = rpc.startActivityExecution(start("a", "r1").build());
+    assertThat(again.getRunId()).isEqualTo(runId);
+    assertThat(again.getStarted()).isFalse();
+    var existing = rpc.startActivityExecution(start("a", "r2")
+        .setIdConflictPolicy(ActivityIdConflictPolicy.ACTIVITY_ID_CONFLICT_POLICY_USE_EXISTING).build());
+    assertThat(existing.getRunId()).isEqualTo(runId);
+    assertThat(existing.getStarted()).isFalse();
+    try {
+      rpc.startActivityExecution(start("a", "r3").build());
+      throw new AssertionError("expected ALREADY_EXISTS");
+    } catch (StatusRuntimeException e) {
+      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
+      assertThat(e.getStatus().getDescription()).isEqualTo("activity execution already started");
+      var details = StatusProto.fromThrowable(e).getDetails(0);
+      assertThat(details.is(ActivityExecutionAlreadyStartedFailure.class)).isTrue();
+    }
+  }
+
+  @Test
+  void reusePoliciesAfterTheRunClosed() throws Exception {
+    rpc.startActivityExecution(start("b", "r1").build());
+    PollActivityTaskQueueResponse task = poll();
+    assertThat(task.getActivityRunId()).isNotEmpty();
+    assertThat(task.hasWorkflowExecution()).isFalse();
+    rpc.respondActivityTaskCompleted(RespondActivityTaskCompletedRequest.newBuilder().setNamespace("default")
+        .setTaskToken(task.getTaskToken()).setResult(RawWorkflow.text("done")).build());
+    assertThat(status("b")).isEqualTo(ActivityExecutionStatus.ACTIVITY_EXECUTION_STATUS_COMPLETED);
+
+    assertStatus(() -> rpc.startActivityExecution(start("b", "r2")
+            .setIdReusePolicy(ActivityIdReusePolicy.ACTIVITY_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY).build()),
+        Status.Code.ALREADY_EXISTS, "activity execution already started");
+    assertStatus(() -> rpc.startActivityExecution(start("b", "r3")
+            .setIdReusePolicy(ActivityIdReusePolicy.ACTIVITY_ID_REUSE_POLICY_REJECT_DUPLICATE).build()),
+        Status.Code.ALREADY_EXISTS, "activity execution already started");
+    assertThat(rpc.startActivityExecution(start("b", "r4").build()).getStarted()).isTrue();
+    // the first run's token is stale now
+    assertStatus(() -> rpc.recordActivityTaskHeartbeat(RecordActivityTaskHeartbeatRequest.newBuilder().setNamespace("default")
+        .setTaskToken(task.getTaskToken()).build()), Status.Code.NOT_FOUND, "activity task not found");
+  }
+
+  @Test
+  void cancelAndTerminateRules() {
+    rpc.startActivityExecution(start("c", "r1").build());
+    PollActivityTaskQueueResponse task = poll();
+    rpc.requestCancelActivityExecution(RequestCancelActivityExecutionRequest.newBuilder().setNamespace("default")
+        .setActivityId("c").setRequestId("cancel-1").build());
+    // running: only flagged; the worker learns it from its heartbeat
+    assertThat(status("c")).isEqualTo(ActivityExecutionStatus.ACTIVITY_EXECUTION_STATUS_RUNNING);
+    assertThat(rpc.recordActivityTaskHeartbeat(RecordActivityTaskHeartbeatRequest.newBuilder().setNamespace("default")
+        .setTaskToken(task.getTaskToken()).build()).getCancelRequested()).isTrue();
+    assertStatus(() -> rpc.requestCancelActivityExecution(RequestCancelActivityExecutionRequest.newBuilder().setNamespace("default")
+            .setActivityId("c").setRequestId("cancel-2").build()),
+        Status.Code.FAILED_PRECONDITION, "cancellation already requested with request ID cancel-1");
+
+    rpc.terminateActivityExecution(TerminateActivityExecutionRequest.newBuilder().setNamespace("default")
+        .setActivityId("c").setRequestId("t1").setReason("stop").build());
+    assertThat(status("c")).isEqualTo(ActivityExecutionStatus.ACTIVITY_EXECUTION_STATUS_TERMINATED);
+    rpc.terminateActivityExecution(TerminateActivityExecutionRequest.newBuilder().setNamespace("default")
+        .setActivityId("c").setRequestId("t1").build()); // the same request again is a no-op
+    assertStatus(() -> rpc.terminateActivityExecution(TerminateActivityExecutionRequest.newBuilder().setNamespace("default")
+            .setActivityId("c").setRequestId("t2").build()),
+        Status.Code.FAILED_PRECONDITION, "already terminated with request ID t1");
+    // the worker is not told; its later calls find nothing
+    assertStatus(() -> rpc.respondActivityTaskCompleted(RespondActivityTaskCompletedRequest.newBuilder().setNamespace("default")
+        .setTaskToken(task.getTaskToken()).build()), Status.Code.NOT_FOUND, "activity task not found");
+    var outcome = rpc.pollActivityExecution(PollActivityExecutionRequest.newBuilder().setNamespace("default").setActivityId("c").build());
+    assertThat(outcome.getOutcome().getFailure().getMessage()).isEqualTo("stop");
+  }
+
+  @Test
+  void unknownActivitiesAreNotFound() {
+    assertStatus(() -> rpc.describeActivityExecution(DescribeActivityExecutionRequest.newBuilder().setNamespace("default")
+        .setActivityId("nope").build()), Status.Code.NOT_FOUND, "activity execution not found: nope");
+    assertStatus(() -> rpc.startActivityExecution(start("", "r").build()),
+        Status.Code.INVALID_ARGUMENT, "ActivityId is not set on request.");
+  }
+}

@@ -1,0 +1,111 @@
+package dev.timewarp.server.sdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityInterface;
+import io.temporal.client.ActivityAlreadyStartedException;
+import io.temporal.client.ActivityClient;
+import io.temporal.client.ActivityFailedException;
+import io.temporal.client.ActivityHandle;
+import io.temporal.client.StartActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.CanceledFailure;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Standalone activities (no workflow) started, awaited and cancelled through the SDK's ActivityClient. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class StandaloneActivitiesTest {
+  @ActivityInterface
+  public interface Report {
+    String render(String name);
+  }
+
+  /** Fails the first two attempts, then renders. */
+  public static class FlakyReport implements Report {
+    @Override
+    public String render(String name) {
+      int attempt = Activity.getExecutionContext().getInfo().getAttempt();
+      if (attempt < 3) {
+        throw new IllegalStateException("renderer busy (attempt " + attempt + ")");
+      }
+      return name + " rendered on attempt " + attempt;
+    }
+  }
+
+  private SdkHarness harness;
+  private ActivityClient activities;
+
+  private void start(boolean withWorker) {
+    harness = new SdkHarness();
+    if (withWorker) {
+      harness.worker.registerActivitiesImplementations(new FlakyReport());
+      harness.start();
+    }
+    activities = ActivityClient.newInstance(harness.stubs);
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (harness != null) {
+      harness.close();
+    }
+  }
+
+  private StartActivityOptions options(String id, String queue) {
+    return StartActivityOptions.newBuilder()
+        .setId(id)
+        .setTaskQueue(queue)
+        .setStartToCloseTimeout(Duration.ofMinutes(1))
+        .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofSeconds(10)).build())
+        .build();
+  }
+
+  @Test
+  void startedFromTheClientRetriedAndAwaited() {
+    start(true);
+    java.time.Instant before = harness.server.clock().now();
+    ActivityHandle<String> handle = activities.start(Report.class, Report::render, options("report-1", harness.taskQueue), "q3");
+
+    assertThat(handle.getResult()).isEqualTo("q3 rendered on attempt 3");
+    assertThat(harness.server.clock().now()).isAfterOrEqualTo(before.plusSeconds(30)); // 10 s + 20 s of backoff, skipped
+  }
+
+  @Test
+  void aSecondStartOfARunningIdIsRefused() {
+    start(false); // nobody polls: the first run stays queued
+    activities.start(Report.class, Report::render, options("report-2", "nobody"), "x");
+
+    assertThatThrownBy(() -> activities.start(Report.class, Report::render, options("report-2", "nobody"), "y"))
+        .isInstanceOf(ActivityAlreadyStartedException.class);
+  }
+
+  @Test
+  void cancelBeforeAnyWorkerPickedItUpEndsItAtOnce() {
+    start(false);
+    ActivityHandle<String> handle = activities.start(Report.class, Report::render, options("report-3", "nobody"), "z");
+
+    handle.cancel("not needed any more");
+
+    assertThatThrownBy(handle::getResult)
+        .isInstanceOf(ActivityFailedException.class)
+        .hasCauseInstanceOf(CanceledFailure.class);
+  }
+
+  @Test
+  void terminateEndsItWithATerminatedFailure() {
+    start(false);
+    ActivityHandle<String> handle = activities.start(Report.class, Report::render, options("report-4", "nobody"), "t");
+
+    handle.terminate("operator stop");
+
+    assertThatThrownBy(handle::getResult)
+        .isInstanceOf(ActivityFailedException.class)
+        .cause().hasMessageContaining("operator stop");
+  }
+}
