@@ -108,4 +108,17 @@ class StandaloneActivitiesTest {
         .isInstanceOf(ActivityFailedException.class)
         .cause().hasMessageContaining("operator stop");
   }
+
+  @Test
+  void aStartDelayPostponesTheFirstAttempt() {
+    start(true);
+    java.time.Instant before = harness.server.clock().now();
+    ActivityHandle<String> handle = activities.start(Report.class, Report::render,
+        StartActivityOptions.newBuilder(options("report-5", harness.taskQueue)).setStartDelay(Duration.ofHours(1)).build(), "late");
+
+    assertThat(handle.getResult()).isEqualTo("late rendered on attempt 3");
+    // one hour of delay, then 10 s and 20 s of backoff
+    assertThat(harness.server.clock().now()).isAfterOrEqualTo(before.plus(Duration.ofHours(1)).plusSeconds(30));
+    assertThat(handle.describe().getRawInfo().getScheduleToCloseTimeout().getSeconds()).isZero();
+  }
 }

@@ -137,6 +137,22 @@ public final class ActivityExecution {
     return activity;
   }
 
+  /**
+   * Creates an activity whose first attempt is due at {@code firstDispatch} (a standalone
+   * activity's start delay): its schedule-to-start and schedule-to-close count from then.
+   */
+  public static ActivityExecution scheduleDelayed(
+      ActivityOwner owner, long scheduledEventId, ScheduleActivityTaskCommandAttributes normalized, Instant firstDispatch) {
+    ActivityExecution activity = created(owner, scheduledEventId, normalized, firstDispatch);
+    if (firstDispatch.isAfter(owner.engine().now())) {
+      activity.dispatchSequence++;
+      activity.retryDeadline = activity.arm(firstDispatch, TimeoutType.TIMEOUT_TYPE_UNSPECIFIED, activity::dispatch);
+    } else {
+      activity.dispatch();
+    }
+    return activity;
+  }
+
   /** A new activity whose whole-execution (schedule-to-close) deadline is armed. */
   private static ActivityExecution created(
       ActivityOwner owner, long scheduledEventId, ScheduleActivityTaskCommandAttributes normalized, Instant scheduledAt) {

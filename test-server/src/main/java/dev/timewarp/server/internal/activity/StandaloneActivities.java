@@ -37,8 +37,8 @@ public final class StandaloneActivities {
     if (r.getActivityId().isEmpty()) {
       throw EngineException.invalidArgument("ActivityId is not set on request.");
     }
-    if (r.hasStartDelay() && !ProtoTime.duration(r.getStartDelay()).isZero()) {
-      throw new EngineException(EngineException.Code.UNIMPLEMENTED, "StartDelay is not supported by Timewarp yet.", List.of());
+    if (r.hasStartDelay() && !ProtoTime.isValid(r.getStartDelay())) {
+      throw EngineException.invalidArgument("invalid StartDelay: negative duration");
     }
     ScheduleActivityTaskCommandAttributes.Builder attributes = ScheduleActivityTaskCommandAttributes.newBuilder()
         .setActivityId(r.getActivityId())
@@ -85,7 +85,7 @@ public final class StandaloneActivities {
     }
     StandaloneActivity activity = new StandaloneActivity(engine, r.getNamespace(), r);
     byId.computeIfAbsent(r.getNamespace(), n -> new HashMap<>()).computeIfAbsent(r.getActivityId(), id -> new ArrayList<>()).add(activity);
-    activity.start(normalized);
+    activity.start(normalized, ProtoTime.capped(r.getStartDelay()));
     return response(activity, true);
   }
 

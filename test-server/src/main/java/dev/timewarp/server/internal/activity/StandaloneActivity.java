@@ -43,8 +43,8 @@ public final class StandaloneActivity implements ActivityOwner {
     this.scheduleTime = engine.now();
   }
 
-  void start(io.temporal.api.command.v1.ScheduleActivityTaskCommandAttributes normalized) {
-    activity = ActivityExecution.schedule(this, 1, normalized, scheduleTime);
+  void start(io.temporal.api.command.v1.ScheduleActivityTaskCommandAttributes normalized, java.time.Duration startDelay) {
+    activity = ActivityExecution.scheduleDelayed(this, 1, normalized, scheduleTime.plus(startDelay));
   }
 
   public String runId() {
