@@ -1,7 +1,6 @@
 package dev.timewarp.server.internal.activity;
 
 import dev.timewarp.server.AttemptRecord.Outcome;
-
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.failure.v1.Failure;
 import java.time.Instant;
@@ -11,7 +10,7 @@ import java.util.Optional;
  * What happened in one attempt of an activity: the history shows only the last attempt, this
  * record keeps them all for tests and assertions.
  */
-public final class ActivityAttempt {
+final class ActivityAttempt {
   final int number;
   final Instant scheduledTime;
   Instant startedTime;
@@ -25,42 +24,6 @@ public final class ActivityAttempt {
   ActivityAttempt(int number, Instant scheduledTime) {
     this.number = number;
     this.scheduledTime = scheduledTime;
-  }
-
-  public int number() {
-    return number;
-  }
-
-  public Instant scheduledTime() {
-    return scheduledTime;
-  }
-
-  public Optional<Instant> startedTime() {
-    return Optional.ofNullable(startedTime);
-  }
-
-  public String workerIdentity() {
-    return workerIdentity;
-  }
-
-  public Optional<Instant> closedTime() {
-    return Optional.ofNullable(closedTime);
-  }
-
-  public Outcome outcome() {
-    return outcome;
-  }
-
-  public Optional<Failure> failure() {
-    return Optional.ofNullable(failure);
-  }
-
-  public int heartbeatCount() {
-    return heartbeatCount;
-  }
-
-  public Optional<Payloads> lastHeartbeatDetails() {
-    return Optional.ofNullable(lastHeartbeatDetails);
   }
 
   void end(Outcome how, Instant at, Failure cause) {

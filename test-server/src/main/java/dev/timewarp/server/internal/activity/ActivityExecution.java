@@ -31,7 +31,6 @@ import io.temporal.api.workflowservice.v1.PollActivityTaskQueueResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -210,9 +209,6 @@ public final class ActivityExecution {
     return cancelRequested;
   }
 
-  public List<ActivityAttempt> attempts() {
-    return Collections.unmodifiableList(attempts);
-  }
 
   public TaskQueueKey queue() {
     return new TaskQueueKey(
@@ -624,9 +620,6 @@ public final class ActivityExecution {
 
   // ---- operator controls: pause, unpause, reset (spec §11) ---------------------------------------
 
-  public boolean isPaused() {
-    return paused;
-  }
 
   /** Stops dispatch and every timeout until unpaused; a running attempt carries on. */
   public void pause(String requestId, String identity, String reason) {

@@ -92,9 +92,6 @@ public final class Engine implements AutoCloseable {
         });
   }
 
-  public boolean holdsLock() {
-    return lock.isHeldByCurrentThread();
-  }
 
   public Instant now() {
     return clock.now();

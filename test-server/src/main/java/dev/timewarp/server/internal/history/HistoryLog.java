@@ -87,9 +87,6 @@ public final class HistoryLog {
     return Collections.unmodifiableList(events);
   }
 
-  public HistoryEvent get(long eventId) {
-    return events.get((int) eventId - 1);
-  }
 
   public HistoryEvent last() {
     return events.get(events.size() - 1);

@@ -34,7 +34,6 @@ import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueResponse;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -715,13 +714,4 @@ public final class WorkflowRun implements ActivityOwner {
     return describe();
   }
 
-  static List<WorkflowRun> openOnly(List<WorkflowRun> runs) {
-    List<WorkflowRun> open = new ArrayList<>();
-    for (WorkflowRun run : runs) {
-      if (run.isOpen()) {
-        open.add(run);
-      }
-    }
-    return open;
-  }
 }

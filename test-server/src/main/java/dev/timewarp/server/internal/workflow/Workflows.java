@@ -85,11 +85,6 @@ public final class Workflows {
     return run;
   }
 
-  public List<WorkflowRun> all() {
-    List<WorkflowRun> all = new ArrayList<>();
-    runs.values().forEach(byId -> byId.values().forEach(all::addAll));
-    return all;
-  }
 
   // ---- start ----------------------------------------------------------------------------------
 
