@@ -143,12 +143,7 @@ public final class ActivityExecution {
   public static ActivityExecution scheduleDelayed(
       ActivityOwner owner, long scheduledEventId, ScheduleActivityTaskCommandAttributes normalized, Instant firstDispatch) {
     ActivityExecution activity = created(owner, scheduledEventId, normalized, firstDispatch);
-    if (firstDispatch.isAfter(owner.engine().now())) {
-      activity.dispatchSequence++;
-      activity.retryDeadline = activity.arm(firstDispatch, TimeoutType.TIMEOUT_TYPE_UNSPECIFIED, activity::dispatch);
-    } else {
-      activity.dispatch();
-    }
+    activity.dispatchAt(firstDispatch);
     return activity;
   }
 
@@ -677,14 +672,22 @@ public final class ActivityExecution {
 
   /** A new dispatch of the current attempt at now (+ up to {@code jitter}). */
   private void redispatch(Duration jitter) {
+    dispatchAt(now().plus(randomUpTo(jitter)));
+  }
+
+  /**
+   * (Re)dispatches the current attempt when it falls due: at once if {@code due} is not in the
+   * future, else when its deadline fires. A task already queued for it goes stale either way.
+   */
+  private void dispatchAt(Instant due) {
     cancel(retryDeadline);
     cancel(scheduleToStartDeadline);
-    scheduledTime = now().plus(randomUpTo(jitter));
-    if (scheduledTime.isAfter(now())) {
+    scheduledTime = due;
+    if (due.isAfter(now())) {
       dispatchSequence++;
-      retryDeadline = arm(scheduledTime, TimeoutType.TIMEOUT_TYPE_UNSPECIFIED, this::dispatch);
+      retryDeadline = arm(due, TimeoutType.TIMEOUT_TYPE_UNSPECIFIED, this::dispatch);
     } else {
-      dispatch();
+      dispatch(); // starts a new dispatch sequence itself
     }
   }
 
@@ -882,20 +885,14 @@ public final class ActivityExecution {
       rebuildTimers();
     }
     if (state == State.SCHEDULED && !paused) {
-      cancel(retryDeadline);
-      cancel(scheduleToStartDeadline);
-      Instant due = now();
+      Instant now = now();
+      Instant due = now;
       if (attempt > 1 && lastAttemptCompleteTime != null) {
         Duration backoff = RetryPolicies.backoff(retryPolicy, attempt, Optional.empty()).orElse(Duration.ZERO);
         due = lastAttemptCompleteTime.plus(backoff);
       }
-      scheduledTime = due.isAfter(now()) ? due : scheduledTime.isAfter(now()) ? now() : scheduledTime;
-      dispatchSequence++;
-      if (scheduledTime.isAfter(now())) {
-        retryDeadline = arm(scheduledTime, TimeoutType.TIMEOUT_TYPE_UNSPECIFIED, this::dispatch);
-      } else {
-        dispatch();
-      }
+      // a backoff still running under the new policy waits; otherwise the attempt is due at once
+      dispatchAt(due.isAfter(now) ? due : scheduledTime.isAfter(now) ? now : scheduledTime);
     }
   }
 }
