@@ -24,9 +24,14 @@ final class Calls {
   private Calls() {}
 
   static <T> void unary(Engine engine, StreamObserver<T> observer, Supplier<T> operation) {
+    respond(observer, () -> engine.call(operation));
+  }
+
+  /** Answers with what {@code operation} returns, or the status of what it refused. */
+  static <T> void respond(StreamObserver<T> observer, Supplier<T> operation) {
     T response;
     try {
-      response = engine.call(operation);
+      response = operation.get();
     } catch (RuntimeException e) {
       observer.onError(Statuses.toStatus(e));
       return;

@@ -33,7 +33,7 @@ public final class TestServiceShell extends TestServiceGrpc.TestServiceImplBase 
 
   @Override
   public void lockTimeSkipping(LockTimeSkippingRequest request, StreamObserver<LockTimeSkippingResponse> observer) {
-    respond(observer, () -> {
+    Calls.respond(observer, () -> {
       engine.lockTimeSkipping();
       return LockTimeSkippingResponse.getDefaultInstance();
     });
@@ -41,7 +41,7 @@ public final class TestServiceShell extends TestServiceGrpc.TestServiceImplBase 
 
   @Override
   public void unlockTimeSkipping(UnlockTimeSkippingRequest request, StreamObserver<UnlockTimeSkippingResponse> observer) {
-    respond(observer, () -> {
+    Calls.respond(observer, () -> {
       engine.unlockTimeSkipping();
       return UnlockTimeSkippingResponse.getDefaultInstance();
     });
@@ -49,7 +49,7 @@ public final class TestServiceShell extends TestServiceGrpc.TestServiceImplBase 
 
   @Override
   public void sleep(SleepRequest request, StreamObserver<SleepResponse> observer) {
-    respond(observer, () -> {
+    Calls.respond(observer, () -> {
       sleepFor(checkedDuration(request));
       return SleepResponse.getDefaultInstance();
     });
@@ -57,7 +57,7 @@ public final class TestServiceShell extends TestServiceGrpc.TestServiceImplBase 
 
   @Override
   public void sleepUntil(SleepUntilRequest request, StreamObserver<SleepUntilResponse> observer) {
-    respond(observer, () -> {
+    Calls.respond(observer, () -> {
       sleepUntil(ProtoTime.instant(request.getTimestamp()));
       return SleepUntilResponse.getDefaultInstance();
     });
@@ -65,7 +65,7 @@ public final class TestServiceShell extends TestServiceGrpc.TestServiceImplBase 
 
   @Override
   public void unlockTimeSkippingWithSleep(SleepRequest request, StreamObserver<SleepResponse> observer) {
-    respond(observer, () -> {
+    Calls.respond(observer, () -> {
       Duration duration = checkedDuration(request);
       engine.unlockTimeSkipping(); // refuses, changing nothing, if no lock is held
       try {
@@ -79,7 +79,7 @@ public final class TestServiceShell extends TestServiceGrpc.TestServiceImplBase 
 
   @Override
   public void getCurrentTime(Empty request, StreamObserver<GetCurrentTimeResponse> observer) {
-    respond(observer, () -> GetCurrentTimeResponse.newBuilder().setTime(ProtoTime.timestamp(engine.now())).build());
+    Calls.respond(observer, () -> GetCurrentTimeResponse.newBuilder().setTime(ProtoTime.timestamp(engine.now())).build());
   }
 
   private static Duration checkedDuration(SleepRequest request) {
@@ -106,17 +106,5 @@ public final class TestServiceShell extends TestServiceGrpc.TestServiceImplBase 
     } finally {
       engine.run(wakeUp::cancel);
     }
-  }
-
-  private static <T> void respond(StreamObserver<T> observer, java.util.function.Supplier<T> operation) {
-    T response;
-    try {
-      response = operation.get();
-    } catch (RuntimeException e) {
-      observer.onError(Statuses.toStatus(e));
-      return;
-    }
-    observer.onNext(response);
-    observer.onCompleted();
   }
 }
