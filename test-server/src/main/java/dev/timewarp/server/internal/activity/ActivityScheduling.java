@@ -1,5 +1,6 @@
 package dev.timewarp.server.internal.activity;
 
+import dev.timewarp.server.internal.engine.RequestLimits;
 import dev.timewarp.server.internal.engine.EngineException;
 import dev.timewarp.server.internal.time.ProtoTime;
 import io.temporal.api.command.v1.ScheduleActivityTaskCommandAttributes;
@@ -14,7 +15,7 @@ import java.util.Optional;
  * INVALID_ARGUMENT with the server's message; the caller turns them into a failed workflow task.
  */
 public final class ActivityScheduling {
-  public static final int MAX_ID_LENGTH = 1000;
+  private static final int MAX_ID_LENGTH = RequestLimits.MAX_LENGTH;
   private static final String RESERVED_QUEUE_PREFIX = "/_sys/";
 
   private ActivityScheduling() {}
@@ -26,12 +27,7 @@ public final class ActivityScheduling {
       throw invalid("taskQueue is not set");
     }
     String queue = attributes.getTaskQueue().getName();
-    if (queue.isEmpty()) {
-      throw invalid("missing task queue name");
-    }
-    if (queue.length() > MAX_ID_LENGTH) {
-      throw invalid("taskQueue length exceeds limit");
-    }
+    RequestLimits.checkTaskQueueName(queue);
     if (queue.startsWith(RESERVED_QUEUE_PREFIX)) {
       throw invalid("task queue name cannot start with reserved prefix " + RESERVED_QUEUE_PREFIX);
     }

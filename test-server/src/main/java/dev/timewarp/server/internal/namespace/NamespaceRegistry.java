@@ -1,5 +1,6 @@
 package dev.timewarp.server.internal.namespace;
 
+import dev.timewarp.server.internal.engine.RequestLimits;
 import com.google.protobuf.Duration;
 import dev.timewarp.server.internal.engine.Engine;
 import dev.timewarp.server.internal.engine.EngineException;
@@ -23,7 +24,7 @@ import java.util.Map;
 public final class NamespaceRegistry {
   public static final String DEFAULT = "default";
   private static final Duration DEFAULT_RETENTION = Duration.newBuilder().setSeconds(86400).build();
-  private static final int MAX_NAME_LENGTH = 1000;
+  private static final int MAX_NAME_LENGTH = RequestLimits.MAX_LENGTH;
 
   private final Map<String, NamespaceRecord> byName = new LinkedHashMap<>();
 

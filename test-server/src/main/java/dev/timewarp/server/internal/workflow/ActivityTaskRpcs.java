@@ -1,5 +1,6 @@
 package dev.timewarp.server.internal.workflow;
 
+import dev.timewarp.server.internal.engine.RequestLimits;
 import dev.timewarp.server.internal.activity.ActivityExecution;
 import dev.timewarp.server.internal.activity.PayloadLimits;
 import dev.timewarp.server.internal.engine.Engine;
@@ -18,7 +19,6 @@ import java.util.Optional;
 
 /** The worker-facing activity RPCs: poll, heartbeat, complete, fail, canceled (by token or id). */
 public final class ActivityTaskRpcs {
-  private static final int MAX_LENGTH = 1000;
   static final String STALE = "invalid activityID or activity already timed out or invoking workflow is completed";
 
   private final Engine engine;
@@ -34,26 +34,15 @@ public final class ActivityTaskRpcs {
   public Matching.PollHandle poll(PollActivityTaskQueueRequest r, Duration waitFor) {
     engine.namespaces().require(r.getNamespace());
     String queue = r.getTaskQueue().getName();
-    if (queue.isEmpty()) {
-      throw EngineException.invalidArgument("missing task queue name");
-    }
-    if (queue.length() > MAX_LENGTH) {
-      throw EngineException.invalidArgument("taskQueue length exceeds limit");
-    }
-    checkIdentity(r.getIdentity());
+    RequestLimits.checkTaskQueueName(queue);
+    RequestLimits.checkIdentity(r.getIdentity());
     return engine.matching().poll(
         new TaskQueueKey(r.getNamespace(), queue, TaskQueueKey.Type.ACTIVITY), new Poller(r.getIdentity()), waitFor);
   }
 
-  private static void checkIdentity(String identity) {
-    if (identity.length() > MAX_LENGTH) {
-      throw EngineException.invalidArgument("Identity length exceeds limit.");
-    }
-  }
-
   /** The running attempt a token names, or NOT_FOUND by the real server's stale-token rules. */
   private ActivityExecution byToken(com.google.protobuf.ByteString bytes, String identity) {
-    checkIdentity(identity);
+    RequestLimits.checkIdentity(identity);
     TaskToken token = TaskTokens.decode(bytes, TaskToken.Kind.ACTIVITY_TASK);
     if (token.getStandalone()) {
       var standalone = engine.standaloneActivities().find(token.getNamespace(), token.getActivityId(), token.getRunId());
@@ -74,7 +63,7 @@ public final class ActivityTaskRpcs {
   }
 
   private ActivityExecution byId(String namespace, String workflowId, String runId, String activityId, String identity) {
-    checkIdentity(identity);
+    RequestLimits.checkIdentity(identity);
     if (activityId.isEmpty()) {
       throw EngineException.invalidArgument("ActivityId is not set on request.");
     }

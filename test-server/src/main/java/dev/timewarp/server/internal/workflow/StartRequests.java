@@ -1,5 +1,6 @@
 package dev.timewarp.server.internal.workflow;
 
+import dev.timewarp.server.internal.engine.RequestLimits;
 import dev.timewarp.server.internal.activity.RetryPolicies;
 import dev.timewarp.server.internal.engine.EngineException;
 import dev.timewarp.server.internal.time.ProtoTime;
@@ -11,7 +12,7 @@ import java.util.List;
 final class StartRequests {
   static final Duration DEFAULT_TASK_TIMEOUT = Duration.ofSeconds(10);
   static final Duration MAX_TASK_TIMEOUT = Duration.ofSeconds(120);
-  private static final int MAX_LENGTH = 1000;
+  private static final int MAX_LENGTH = RequestLimits.MAX_LENGTH;
 
   private StartRequests() {}
 
@@ -34,9 +35,7 @@ final class StartRequests {
     if (r.getTaskQueue().getName().length() > MAX_LENGTH) {
       throw EngineException.invalidArgument("TaskQueue length exceeds limit.");
     }
-    if (r.getIdentity().length() > MAX_LENGTH) {
-      throw EngineException.invalidArgument("Identity length exceeds limit.");
-    }
+    RequestLimits.checkIdentity(r.getIdentity());
     if (r.getRequestId().length() > MAX_LENGTH) {
       throw EngineException.invalidArgument("RequestId length exceeds limit.");
     }

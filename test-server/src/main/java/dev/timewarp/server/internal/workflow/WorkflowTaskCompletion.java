@@ -1,5 +1,6 @@
 package dev.timewarp.server.internal.workflow;
 
+import dev.timewarp.server.internal.engine.RequestLimits;
 import dev.timewarp.server.internal.activity.ActivityExecution;
 import dev.timewarp.server.internal.activity.ActivityScheduling;
 import dev.timewarp.server.internal.activity.PayloadLimits;
@@ -31,7 +32,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -42,7 +42,7 @@ final class WorkflowTaskCompletion {
   static final int MAX_PENDING_ACTIVITIES = 2000;
   /** history.workflowTaskHeartbeatTimeout: how long heartbeats may keep one task going. */
   static final Duration HEARTBEAT_LIMIT = Duration.ofMinutes(30);
-  private static final int MAX_NAME_LENGTH = 1000;
+  private static final int MAX_NAME_LENGTH = RequestLimits.MAX_LENGTH;
 
   private final WorkflowRun run;
   private final WorkflowTask task;

@@ -1,5 +1,6 @@
 package dev.timewarp.server.internal.workflow;
 
+import dev.timewarp.server.internal.engine.RequestLimits;
 import dev.timewarp.server.internal.engine.Engine;
 import dev.timewarp.server.internal.engine.EngineException;
 import dev.timewarp.server.internal.engine.InFlight;
@@ -40,8 +41,6 @@ import java.util.Optional;
 
 /** Every workflow run, by namespace and workflow id. Called under the engine lock. */
 public final class Workflows {
-  private static final int MAX_LENGTH = 1000;
-
   private final Engine engine;
   /** namespace → workflow id → runs, oldest first. */
   private final Map<String, Map<String, List<WorkflowRun>>> runs = new HashMap<>();
@@ -263,7 +262,7 @@ public final class Workflows {
     if (r.getSignalName().isEmpty()) {
       throw EngineException.invalidArgument("SignalName is not set on request.");
     }
-    if (r.getSignalName().length() > MAX_LENGTH) {
+    if (r.getSignalName().length() > RequestLimits.MAX_LENGTH) {
       throw EngineException.invalidArgument("SignalName length exceeds limit.");
     }
     requireOpen(find(r.getNamespace(), r.getWorkflowExecution()))
@@ -290,15 +289,8 @@ public final class Workflows {
   public Matching.PollHandle pollWorkflowTask(PollWorkflowTaskQueueRequest r, Duration waitFor) {
     engine.namespaces().require(r.getNamespace());
     TaskQueue queue = r.getTaskQueue();
-    if (queue.getName().isEmpty()) {
-      throw EngineException.invalidArgument("missing task queue name");
-    }
-    if (queue.getName().length() > MAX_LENGTH) {
-      throw EngineException.invalidArgument("taskQueue length exceeds limit");
-    }
-    if (r.getIdentity().length() > MAX_LENGTH) {
-      throw EngineException.invalidArgument("Identity length exceeds limit.");
-    }
+    RequestLimits.checkTaskQueueName(queue.getName());
+    RequestLimits.checkIdentity(r.getIdentity());
     return engine.matching().poll(
         new dev.timewarp.server.internal.matching.TaskQueueKey(
             r.getNamespace(), queue.getName(), dev.timewarp.server.internal.matching.TaskQueueKey.Type.WORKFLOW),
@@ -323,9 +315,7 @@ public final class Workflows {
 
   public RespondWorkflowTaskCompletedResponse completeWorkflowTask(RespondWorkflowTaskCompletedRequest r) {
     TaskToken token = TaskTokens.decode(r.getTaskToken(), TaskToken.Kind.WORKFLOW_TASK);
-    if (r.getIdentity().length() > MAX_LENGTH) {
-      throw EngineException.invalidArgument("Identity length exceeds limit.");
-    }
+    RequestLimits.checkIdentity(r.getIdentity());
     WorkflowRun run = runOf(token);
     WorkflowTask task = startedTask(run, token);
     return new WorkflowTaskCompletion(run, task, r).complete();
