@@ -43,6 +43,10 @@ public final class Queries {
     return pending;
   }
 
+  boolean isEmpty() {
+    return waiting.isEmpty() && delivered.isEmpty();
+  }
+
   void forget(String id) {
     waiting.remove(id);
     delivered.remove(id);

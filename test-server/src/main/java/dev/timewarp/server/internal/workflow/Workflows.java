@@ -46,6 +46,8 @@ public final class Workflows {
   private final Map<String, Map<String, List<WorkflowRun>>> runs = new HashMap<>();
   private final Map<String, WorkflowRun> byRunId = new HashMap<>();
   private final List<WorkflowRun> open = new ArrayList<>();
+  /** Runs that were queried and may still have queries waiting (closed runs included). */
+  private final java.util.Set<WorkflowRun> queried = new java.util.LinkedHashSet<>();
 
   public Workflows(Engine engine) {
     this.engine = engine;
@@ -335,7 +337,9 @@ public final class Workflows {
     if (r.getQuery().getQueryType().isEmpty()) {
       throw EngineException.invalidArgument("QueryType is not set on request.");
     }
-    return find(r.getNamespace(), r.getExecution()).queries().submit(r.getQuery());
+    WorkflowRun run = find(r.getNamespace(), r.getExecution());
+    queried.add(run);
+    return run.queries().submit(r.getQuery());
   }
 
   public void forgetQuery(io.temporal.api.workflowservice.v1.QueryWorkflowRequest r, String queryId) {
@@ -395,8 +399,9 @@ public final class Workflows {
     for (WorkflowRun run : open) {
       run.describeInFlight(out);
     }
-    // closed runs can still have queries waiting for a worker
-    for (WorkflowRun run : byRunId.values()) {
+    // closed runs can still have queries waiting for a worker; only queried runs are looked at
+    queried.removeIf(run -> run.queries().isEmpty());
+    for (WorkflowRun run : queried) {
       if (!run.isOpen()) {
         run.queries().describeInFlight(out);
       }
