@@ -224,7 +224,7 @@ class ActivityOperatorsTest {
   }
 
   @Test
-  void theActivityExecutionFormsActOnWorkflowActivitiesAndRefuseStandaloneOnes() {
+  void theActivityExecutionFormsActOnWorkflowActivitiesWhenAWorkflowIdIsGiven() {
     RawWorkflow workflow = new RawWorkflow(server, "execution-forms");
     started(workflow, 1, 60);
 
@@ -238,6 +238,6 @@ class ActivityOperatorsTest {
 
     assertStatus(() -> rpc.pauseActivityExecution(PauseActivityExecutionRequest.newBuilder().setNamespace("default")
             .setActivityId("standalone-1").build()),
-        Status.Code.UNIMPLEMENTED, "Standalone activity operator commands are disabled");
+        Status.Code.NOT_FOUND, "activity execution not found: standalone-1"); // no workflow id: a standalone activity
   }
 }

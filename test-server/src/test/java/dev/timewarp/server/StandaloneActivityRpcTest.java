@@ -123,6 +123,6 @@ class StandaloneActivityRpcTest {
     assertStatus(() -> rpc.describeActivityExecution(DescribeActivityExecutionRequest.newBuilder().setNamespace("default")
         .setActivityId("nope").build()), Status.Code.NOT_FOUND, "activity execution not found: nope");
     assertStatus(() -> rpc.startActivityExecution(start("", "r").build()),
-        Status.Code.INVALID_ARGUMENT, "ActivityId is not set on request.");
+        Status.Code.INVALID_ARGUMENT, "activityId is not set");
   }
 }

@@ -237,6 +237,25 @@ public final class ActivityExecution {
     return scheduledEventId * 8 + order;
   }
 
+  /** A state change others may wait on (a standalone activity's describe long poll). */
+  private void transition() {
+    owner.activityChanged(this);
+  }
+
+  /** Heartbeats recorded over every attempt so far. */
+  public long totalHeartbeatCount() {
+    return attempts.stream().mapToLong(a -> a.heartbeatCount).sum();
+  }
+
+  public boolean isPaused() {
+    return paused;
+  }
+
+  /** The request id of the pause in force (empty when none or not given). */
+  public String pauseRequestId() {
+    return paused ? pauseRequestId : "";
+  }
+
   private ActivityAttempt currentAttempt() {
     return attempts.get(attempts.size() - 1);
   }
@@ -288,6 +307,7 @@ public final class ActivityExecution {
     startedRequestId = requestId;
     startSequence++;
     cancel(scheduleToStartDeadline);
+    transition();
     ActivityAttempt current = currentAttempt();
     current.startedTime = startedTime;
     current.workerIdentity = identity;
@@ -470,6 +490,7 @@ public final class ActivityExecution {
       current.lastHeartbeatDetails = details;
     }
     armHeartbeat();
+    transition();
   }
 
   /**
@@ -478,6 +499,7 @@ public final class ActivityExecution {
    */
   public void requestCancel(long cancelRequestedEventId, String identity) {
     this.cancelRequested = true;
+    transition();
     this.cancelRequestedEventId = cancelRequestedEventId;
     if (state == State.SCHEDULED) {
       currentAttempt().end(Outcome.NOT_STARTED, now(), null);
@@ -577,10 +599,18 @@ public final class ActivityExecution {
     if (backoff.isEmpty()) {
       return new Decision(RetryState.RETRY_STATE_TIMEOUT, Duration.ZERO);
     }
-    if (retryExpiration.isPresent() && at.plus(backoff.get()).isAfter(retryExpiration.get())) {
+    if (retryExpiration.isPresent() && !startsInTime(at.plus(backoff.get()), retryExpiration.get())) {
       return new Decision(RetryState.RETRY_STATE_TIMEOUT, Duration.ZERO);
     }
     return new Decision(RetryState.RETRY_STATE_IN_PROGRESS, backoff.get());
+  }
+
+  /**
+   * Whether a retry due at {@code next} leaves time before the schedule-to-close deadline: a
+   * workflow's activity may retry exactly at the deadline, a standalone one must start before it.
+   */
+  private boolean startsInTime(Instant next, Instant deadline) {
+    return owner.isStandalone() ? next.isBefore(deadline) : !next.isAfter(deadline);
   }
 
   /** An intermediate attempt ended: nothing is written; the next attempt waits out its backoff. */
@@ -605,6 +635,7 @@ public final class ActivityExecution {
     if (!paused) { // a paused activity waits for its unpause before the next attempt
       retryDeadline = arm(scheduledTime, TimeoutType.TIMEOUT_TYPE_UNSPECIFIED, this::dispatch);
     }
+    transition();
   }
 
   private void clearHeartbeat() {
@@ -633,6 +664,7 @@ public final class ActivityExecution {
       dispatchSequence++; // a queued task of this attempt is dropped when polled
     }
     cancelAllDeadlines();
+    transition();
   }
 
   public void unpause(boolean resetAttempts, boolean resetHeartbeat, Duration jitter) {
@@ -651,9 +683,11 @@ public final class ActivityExecution {
       lastFailure = null;
       redispatch(jitter);
     }
+    transition();
   }
 
   public void reset(boolean resetHeartbeat, boolean keepPaused, Duration jitter) {
+    transition();
     attempt = 1;
     resetRequested = true;
     if (paused && !keepPaused) {
@@ -880,6 +914,7 @@ public final class ActivityExecution {
    * failure).
    */
   public void updateOptions(ScheduleActivityTaskCommandAttributes validated) {
+    transition();
     use(validated);
     if (!paused) {
       rebuildTimers();

@@ -26,6 +26,9 @@ public interface ActivityOwner {
   /** The activity closed; the owner forgets it as pending. */
   void activityClosed(ActivityExecution activity);
 
+  /** The activity's state changed (started, heartbeat, retry, pause…); closing is reported by events. */
+  default void activityChanged(ActivityExecution activity) {}
+
   /** Adds the owner's fields (e.g. the workflow type) to a task handed to a worker. */
   void describeTask(io.temporal.api.workflowservice.v1.PollActivityTaskQueueResponse.Builder response);
 

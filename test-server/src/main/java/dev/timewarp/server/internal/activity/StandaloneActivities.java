@@ -3,25 +3,33 @@ package dev.timewarp.server.internal.activity;
 import dev.timewarp.server.internal.engine.Engine;
 import dev.timewarp.server.internal.engine.EngineException;
 import dev.timewarp.server.internal.engine.InFlight;
+import dev.timewarp.server.internal.engine.RequestLimits;
 import dev.timewarp.server.internal.time.ProtoTime;
 import io.temporal.api.command.v1.ScheduleActivityTaskCommandAttributes;
 import io.temporal.api.enums.v1.ActivityExecutionStatus;
 import io.temporal.api.enums.v1.ActivityIdConflictPolicy;
 import io.temporal.api.enums.v1.ActivityIdReusePolicy;
 import io.temporal.api.errordetails.v1.ActivityExecutionAlreadyStartedFailure;
+import io.temporal.api.workflowservice.v1.RequestCancelActivityExecutionRequest;
 import io.temporal.api.workflowservice.v1.StartActivityExecutionRequest;
 import io.temporal.api.workflowservice.v1.StartActivityExecutionResponse;
+import io.temporal.api.workflowservice.v1.TerminateActivityExecutionRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
 
 /** Standalone activities by namespace and activity id (their own id space, apart from workflows). */
 public final class StandaloneActivities {
   private final Engine engine;
   private final Map<String, Map<String, List<StandaloneActivity>>> byId = new HashMap<>();
+  /** Runs that have not closed, for the busy check (closed runs can never be busy). */
+  private final Map<String, StandaloneActivity> open = new LinkedHashMap<>();
 
   public StandaloneActivities(Engine engine) {
     this.engine = engine;
@@ -33,10 +41,19 @@ public final class StandaloneActivities {
   }
 
   public StartActivityExecutionResponse start(StartActivityExecutionRequest r) {
-    engine.namespaces().require(r.getNamespace());
+    var namespace = engine.namespaces().require(r.getNamespace());
     if (r.getActivityId().isEmpty()) {
-      throw EngineException.invalidArgument("ActivityId is not set on request.");
+      throw EngineException.invalidArgument("activityId is not set");
     }
+    if (r.getActivityType().getName().isEmpty()) {
+      throw EngineException.invalidArgument("activityType is not set");
+    }
+    RequestLimits.checkTaskQueueName(r.getTaskQueue().getName());
+    if (r.getRequestId().length() > RequestLimits.MAX_LENGTH) {
+      throw EngineException.invalidArgument("request ID exceeds length limit. Length=" + r.getRequestId().length()
+          + " Limit=" + RequestLimits.MAX_LENGTH);
+    }
+    RequestLimits.checkIdentity(r.getIdentity());
     if (r.hasStartDelay() && !ProtoTime.isValid(r.getStartDelay())) {
       throw EngineException.invalidArgument("invalid StartDelay: negative duration");
     }
@@ -63,6 +80,7 @@ public final class StandaloneActivities {
     }
     // the same rules as a workflow's activities, with no run timeout to fall back on
     ScheduleActivityTaskCommandAttributes normalized = ActivityScheduling.normalize(attributes.build(), Duration.ZERO);
+    namespace.validateSearchAttributes(r.getSearchAttributes());
 
     Optional<StandaloneActivity> existing = current(r.getNamespace(), r.getActivityId());
     if (existing.isPresent()) {
@@ -83,8 +101,12 @@ public final class StandaloneActivities {
         throw alreadyStarted(previous);
       }
     }
-    StandaloneActivity activity = new StandaloneActivity(engine, r.getNamespace(), r);
+    // the real frontend fills in a missing request id, so a retried start is still recognised
+    StartActivityExecutionRequest stored =
+        r.getRequestId().isEmpty() ? r.toBuilder().setRequestId(UUID.randomUUID().toString()).build() : r;
+    StandaloneActivity activity = new StandaloneActivity(engine, r.getNamespace(), stored);
     byId.computeIfAbsent(r.getNamespace(), n -> new HashMap<>()).computeIfAbsent(r.getActivityId(), id -> new ArrayList<>()).add(activity);
+    open.put(activity.runId(), activity);
     activity.start(normalized, ProtoTime.capped(r.getStartDelay()));
     return response(activity, true);
   }
@@ -101,12 +123,28 @@ public final class StandaloneActivities {
     return StartActivityExecutionResponse.newBuilder().setRunId(activity.runId()).setStarted(started).build();
   }
 
+  /** The activity id and run id checks every by-id RPC shares, with the real server's messages. */
+  public static void checkIds(String activityId, String runId) {
+    if (activityId.isEmpty()) {
+      throw EngineException.invalidArgument("activity ID is required");
+    }
+    if (activityId.length() > RequestLimits.MAX_LENGTH) {
+      throw EngineException.invalidArgument("activity ID exceeds length limit. Length=" + activityId.length()
+          + " Limit=" + RequestLimits.MAX_LENGTH);
+    }
+    if (!runId.isEmpty()) {
+      try {
+        UUID.fromString(runId);
+      } catch (IllegalArgumentException e) {
+        throw EngineException.invalidArgument("invalid run id: must be a valid UUID");
+      }
+    }
+  }
+
   /** The run an RPC names (the latest run if the run id is empty); NOT_FOUND otherwise. */
   public StandaloneActivity find(String namespace, String activityId, String runId) {
     engine.namespaces().require(namespace);
-    if (activityId.isEmpty()) {
-      throw EngineException.invalidArgument("ActivityId is not set on request.");
-    }
+    checkIds(activityId, runId);
     List<StandaloneActivity> runs = byId.getOrDefault(namespace, Map.of()).getOrDefault(activityId, List.of());
     return runs.stream()
         .filter(a -> runId.isEmpty() || a.runId().equals(runId))
@@ -114,7 +152,7 @@ public final class StandaloneActivities {
         .orElseThrow(() -> EngineException.notFound("activity execution not found: " + activityId));
   }
 
-  public void requestCancel(io.temporal.api.workflowservice.v1.RequestCancelActivityExecutionRequest r) {
+  public void requestCancel(RequestCancelActivityExecutionRequest r) {
     StandaloneActivity activity = find(r.getNamespace(), r.getActivityId(), r.getRunId());
     if (!r.getRequestId().isEmpty() && r.getRequestId().equals(activity.cancelRequestId())) {
       return; // the same request again, even after close
@@ -128,7 +166,7 @@ public final class StandaloneActivities {
     activity.requestCancel(r.getRequestId(), r.getIdentity(), r.getReason());
   }
 
-  public void terminate(io.temporal.api.workflowservice.v1.TerminateActivityExecutionRequest r) {
+  public void terminate(TerminateActivityExecutionRequest r) {
     StandaloneActivity activity = find(r.getNamespace(), r.getActivityId(), r.getRunId());
     if (!activity.isOpen()) {
       if (activity.status() == ActivityExecutionStatus.ACTIVITY_EXECUTION_STATUS_TERMINATED
@@ -143,7 +181,67 @@ public final class StandaloneActivities {
     activity.terminate(r.getRequestId(), r.getIdentity(), r.getReason());
   }
 
+  /** Terminates the run if it still runs, then forgets it: describe and list no longer see it. */
+  public void delete(io.temporal.api.workflowservice.v1.DeleteActivityExecutionRequest r) {
+    StandaloneActivity activity = find(r.getNamespace(), r.getActivityId(), r.getRunId());
+    if (activity.isOpen()) {
+      activity.terminate("", "", "Delete activity execution");
+    }
+    open.remove(activity.runId());
+    List<StandaloneActivity> runs = byId.get(r.getNamespace()).get(r.getActivityId());
+    runs.remove(activity);
+    if (runs.isEmpty()) {
+      byId.get(r.getNamespace()).remove(r.getActivityId());
+    }
+  }
+
+  // ---- operator commands (spec §12.3, last bullet) ----------------------------------------------
+
+  public void pause(io.temporal.api.workflowservice.v1.PauseActivityExecutionRequest r) {
+    StandaloneActivity activity = find(r.getNamespace(), r.getActivityId(), r.getRunId());
+    if (!r.getRequestId().isEmpty() && r.getRequestId().equals(activity.activity().pauseRequestId())) {
+      return;
+    }
+    if (!activity.isOpen() || activity.activity().isPaused() || activity.activity().isCancelRequested()) {
+      throw EngineException.failedPrecondition("activity is in non-pausable state " + activity.internalStatus());
+    }
+    activity.activity().pause(r.getRequestId(), r.getIdentity(), r.getReason());
+  }
+
+  public void unpause(io.temporal.api.workflowservice.v1.UnpauseActivityExecutionRequest r, Duration jitter) {
+    StandaloneActivity activity = find(r.getNamespace(), r.getActivityId(), r.getRunId());
+    activity.requireOpen();
+    if (!activity.activity().isPaused()) {
+      throw EngineException.failedPrecondition("activity is in non-unpausable state " + activity.internalStatus());
+    }
+    activity.activity().unpause(r.getResetAttempts(), r.getResetHeartbeat(), jitter);
+  }
+
+  public void reset(io.temporal.api.workflowservice.v1.ResetActivityExecutionRequest r, Duration jitter) {
+    StandaloneActivity activity = find(r.getNamespace(), r.getActivityId(), r.getRunId());
+    activity.requireOpen();
+    if (r.getRestoreOriginalOptions()) {
+      activity.activity().updateOptions(activity.activity().originalOptions());
+    }
+    activity.activity().reset(false, r.getKeepPaused(), jitter);
+  }
+
+  /** Finds the activity whose options an update names; closed or cancelling ones refuse. */
+  public ActivityExecution forOptionsUpdate(String namespace, String activityId, String runId) {
+    StandaloneActivity activity = find(namespace, activityId, runId);
+    if (!activity.isOpen() || activity.activity().isCancelRequested()) {
+      throw EngineException.failedPrecondition("Cannot update options for activity in state " + activity.internalStatus());
+    }
+    return activity.activity();
+  }
+
+  /** Every run of a namespace, for listing. */
+  public Stream<StandaloneActivity> all(String namespace) {
+    return byId.getOrDefault(namespace, Map.of()).values().stream().flatMap(List::stream);
+  }
+
   public void describeInFlight(List<InFlight> out) {
-    byId.values().forEach(ids -> ids.values().forEach(runs -> runs.forEach(a -> a.activity().describeInFlight(out))));
+    open.values().removeIf(a -> !a.isOpen()); // closed runs can never be busy again
+    open.values().forEach(a -> a.activity().describeInFlight(out));
   }
 }

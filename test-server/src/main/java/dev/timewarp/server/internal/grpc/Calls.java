@@ -74,6 +74,28 @@ final class Calls {
         engine.delivery());
   }
 
+  /**
+   * A client long poll (describe with a token, wait for an outcome): {@code ready} is looked up
+   * under the engine; once it completes the answer is built, and if it does not complete shortly
+   * before the caller's deadline the call answers {@code empty}, as the real server does.
+   */
+  static <T> void longPoll(
+      Engine engine, StreamObserver<T> observer, Supplier<CompletableFuture<Void>> ready, Supplier<T> answer, T empty) {
+    CompletableFuture<Void> wait;
+    Duration limit;
+    try {
+      limit = historyPollWait();
+      wait = engine.call(ready);
+    } catch (RuntimeException e) {
+      observer.onError(Statuses.toStatus(e));
+      return;
+    }
+    CompletableFuture<T> result = wait.thenApply(ignored -> true)
+        .completeOnTimeout(false, limit.toNanos(), TimeUnit.NANOSECONDS)
+        .thenApplyAsync(changed -> changed ? engine.call(answer) : empty, engine.delivery());
+    answerWhenDone(engine, observer, result, () -> wait.cancel(false));
+  }
+
   /** How long a task poll may wait, by the real frontend's deadline rules. */
   static Duration taskPollWait() {
     Deadline deadline = Context.current().getDeadline();

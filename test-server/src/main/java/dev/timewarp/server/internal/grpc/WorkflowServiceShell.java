@@ -7,6 +7,9 @@ import dev.timewarp.server.internal.workflow.Descriptions;
 import dev.timewarp.server.internal.workflow.HistoryReads;
 import io.grpc.stub.StreamObserver;
 import io.temporal.api.workflowservice.v1.*;
+import dev.timewarp.server.internal.activity.ActivityDescriptions;
+import dev.timewarp.server.internal.activity.StandaloneActivities;
+import dev.timewarp.server.internal.engine.EngineException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -273,60 +276,30 @@ public final class WorkflowServiceShell extends WorkflowServiceGrpc.WorkflowServ
     Calls.unary(engine, observer, () -> operators.updateOptions(request));
   }
 
-  // The *ActivityExecution forms: with a workflow id they act on that workflow's activity (§11);
-  // without one they target a standalone activity, whose operator commands the real server keeps
-  // disabled by default.
-
-  private static io.temporal.api.common.v1.WorkflowExecution workflowOf(String workflowId, String runId) {
-    if (workflowId.isEmpty()) {
-      throw new dev.timewarp.server.internal.engine.EngineException(
-          dev.timewarp.server.internal.engine.EngineException.Code.UNIMPLEMENTED,
-          "Standalone activity operator commands are disabled", java.util.List.of());
-    }
-    return io.temporal.api.common.v1.WorkflowExecution.newBuilder().setWorkflowId(workflowId).setRunId(runId).build();
-  }
+  // The *ActivityExecution forms: with a workflow id they act on that workflow's activity (§11),
+  // without one on a standalone activity (§12.3).
 
   @Override
   public void pauseActivityExecution(PauseActivityExecutionRequest r, StreamObserver<PauseActivityExecutionResponse> observer) {
-    Calls.unary(engine, observer, () -> operators.pause(PauseActivityRequest.newBuilder().setNamespace(r.getNamespace())
-            .setExecution(workflowOf(r.getWorkflowId(), r.getRunId())).setId(r.getActivityId()).setIdentity(r.getIdentity())
-            .setReason(r.getReason()).setRequestId(r.getRequestId()).build()),
-        PauseActivityExecutionResponse.getDefaultInstance());
+    Calls.unary(engine, observer, () -> operators.pauseExecution(r), PauseActivityExecutionResponse.getDefaultInstance());
   }
 
   @Override
   public void unpauseActivityExecution(UnpauseActivityExecutionRequest r, StreamObserver<UnpauseActivityExecutionResponse> observer) {
-    Calls.unary(engine, observer, () -> operators.unpause(UnpauseActivityRequest.newBuilder().setNamespace(r.getNamespace())
-            .setExecution(workflowOf(r.getWorkflowId(), r.getRunId())).setId(r.getActivityId()).setIdentity(r.getIdentity())
-            .setResetAttempts(r.getResetAttempts()).setResetHeartbeat(r.getResetHeartbeat()).setJitter(r.getJitter()).build()),
-        UnpauseActivityExecutionResponse.getDefaultInstance());
+    Calls.unary(engine, observer, () -> operators.unpauseExecution(r), UnpauseActivityExecutionResponse.getDefaultInstance());
   }
 
   @Override
   public void resetActivityExecution(ResetActivityExecutionRequest r, StreamObserver<ResetActivityExecutionResponse> observer) {
-    Calls.unary(engine, observer, () -> operators.reset(ResetActivityRequest.newBuilder().setNamespace(r.getNamespace())
-            .setExecution(workflowOf(r.getWorkflowId(), r.getRunId())).setId(r.getActivityId()).setIdentity(r.getIdentity())
-            .setKeepPaused(r.getKeepPaused()).setJitter(r.getJitter()).setRestoreOriginalOptions(r.getRestoreOriginalOptions()).build()),
-        ResetActivityExecutionResponse.getDefaultInstance());
+    Calls.unary(engine, observer, () -> operators.resetExecution(r), ResetActivityExecutionResponse.getDefaultInstance());
   }
 
   @Override
   public void updateActivityExecutionOptions(
       UpdateActivityExecutionOptionsRequest r, StreamObserver<UpdateActivityExecutionOptionsResponse> observer) {
-    Calls.unary(engine, observer, () -> {
-      UpdateActivityOptionsRequest.Builder forwarded = UpdateActivityOptionsRequest.newBuilder().setNamespace(r.getNamespace())
-          .setExecution(workflowOf(r.getWorkflowId(), r.getRunId())).setId(r.getActivityId()).setIdentity(r.getIdentity())
-          .setRestoreOriginal(r.getRestoreOriginal());
-      if (r.hasActivityOptions()) {
-        forwarded.setActivityOptions(r.getActivityOptions());
-      }
-      if (r.hasUpdateMask()) {
-        forwarded.setUpdateMask(r.getUpdateMask());
-      }
-      return UpdateActivityExecutionOptionsResponse.newBuilder()
-          .setActivityOptions(operators.updateOptions(forwarded.build()).getActivityOptions())
-          .build();
-    });
+    Calls.unary(engine, observer, () -> UpdateActivityExecutionOptionsResponse.newBuilder()
+        .setActivityOptions(operators.updateExecutionOptions(r))
+        .build());
   }
 
   // ---- standalone activities ----------------------------------------------------------------------
@@ -336,38 +309,35 @@ public final class WorkflowServiceShell extends WorkflowServiceGrpc.WorkflowServ
     Calls.unary(engine, observer, () -> engine.standaloneActivities().start(request));
   }
 
+  /** With a long-poll token, waits until the activity's state moved past the token's. */
   @Override
   public void describeActivityExecution(
       DescribeActivityExecutionRequest request, StreamObserver<DescribeActivityExecutionResponse> observer) {
-    Calls.unary(engine, observer, () -> {
+    Calls.longPoll(engine, observer, () -> {
+      if (!request.getLongPollToken().isEmpty() && request.getRunId().isEmpty()) {
+        StandaloneActivities.checkIds(request.getActivityId(), "");
+        throw EngineException.invalidArgument("run id is required when long poll token is provided");
+      }
       var activity = engine.standaloneActivities().find(request.getNamespace(), request.getActivityId(), request.getRunId());
-      DescribeActivityExecutionResponse.Builder response =
-          DescribeActivityExecutionResponse.newBuilder().setRunId(activity.runId()).setInfo(activity.info());
-      activity.outcome().ifPresent(response::setOutcome);
-      return response.build();
-    });
+      return request.getLongPollToken().isEmpty()
+          ? java.util.concurrent.CompletableFuture.completedFuture(null)
+          : activity.changedAfter(ActivityDescriptions.seenTransitions(request.getLongPollToken(), activity.runId()));
+    }, () -> ActivityDescriptions.describe(
+        engine.standaloneActivities().find(request.getNamespace(), request.getActivityId(), request.getRunId()), request),
+        DescribeActivityExecutionResponse.getDefaultInstance());
   }
 
   @Override
   public void pollActivityExecution(PollActivityExecutionRequest request, StreamObserver<PollActivityExecutionResponse> observer) {
-    java.util.concurrent.CompletableFuture<Void> closed;
-    Duration wait;
-    try {
-      wait = Calls.historyPollWait();
-      closed = engine.call(() -> engine.standaloneActivities()
-          .find(request.getNamespace(), request.getActivityId(), request.getRunId()).closed());
-    } catch (RuntimeException e) {
-      observer.onError(Statuses.toStatus(e));
-      return;
-    }
-    var result = closed.completeOnTimeout(null, wait.toNanos(), TimeUnit.NANOSECONDS)
-        .thenApplyAsync(ignored -> engine.call(() -> {
+    Calls.longPoll(engine, observer,
+        () -> engine.standaloneActivities().find(request.getNamespace(), request.getActivityId(), request.getRunId()).closed(),
+        () -> {
           var activity = engine.standaloneActivities().find(request.getNamespace(), request.getActivityId(), request.getRunId());
           PollActivityExecutionResponse.Builder response = PollActivityExecutionResponse.newBuilder().setRunId(activity.runId());
-          activity.outcome().ifPresent(response::setOutcome); // empty when the wait ran out first
+          activity.outcome().ifPresent(response::setOutcome);
           return response.build();
-        }), engine.delivery());
-    Calls.answerWhenDone(engine, observer, result, () -> closed.cancel(false));
+        },
+        PollActivityExecutionResponse.getDefaultInstance());
   }
 
   @Override
@@ -382,5 +352,13 @@ public final class WorkflowServiceShell extends WorkflowServiceGrpc.WorkflowServ
       TerminateActivityExecutionRequest request, StreamObserver<TerminateActivityExecutionResponse> observer) {
     Calls.unary(engine, observer, () -> engine.standaloneActivities().terminate(request),
         TerminateActivityExecutionResponse.getDefaultInstance());
+  }
+
+  @Override
+  public void deleteActivityExecution(
+      io.temporal.api.workflowservice.v1.DeleteActivityExecutionRequest request,
+      StreamObserver<io.temporal.api.workflowservice.v1.DeleteActivityExecutionResponse> observer) {
+    Calls.unary(engine, observer, () -> engine.standaloneActivities().delete(request),
+        io.temporal.api.workflowservice.v1.DeleteActivityExecutionResponse.getDefaultInstance());
   }
 }

@@ -52,6 +52,16 @@ public final class NamespaceRecord {
     return name;
   }
 
+  /** Refuses search attributes this namespace has no mapping for, as the real frontend does. */
+  public void validateSearchAttributes(io.temporal.api.common.v1.SearchAttributes attributes) {
+    for (String attribute : attributes.getIndexedFieldsMap().keySet()) {
+      if (!customSearchAttributes.containsKey(attribute)) {
+        throw dev.timewarp.server.internal.engine.EngineException.invalidArgument(
+            "Namespace " + name + " has no mapping defined for search attribute " + attribute);
+      }
+    }
+  }
+
   public Map<String, IndexedValueType> customSearchAttributes() {
     return customSearchAttributes;
   }

@@ -203,17 +203,8 @@ public final class Workflows {
     return run.newEvent(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED).setWorkflowExecutionStartedEventAttributes(a);
   }
 
-  private void validateSearchAttributes(NamespaceRecord namespace, io.temporal.api.common.v1.SearchAttributes attributes) {
-    for (String name : attributes.getIndexedFieldsMap().keySet()) {
-      if (!namespace.customSearchAttributes().containsKey(name)) {
-        throw EngineException.invalidArgument(
-            "Namespace " + namespace.name() + " has no mapping defined for search attribute " + name);
-      }
-    }
-  }
-
   public StartWorkflowExecutionResponse startChecked(StartWorkflowExecutionRequest request) {
-    validateSearchAttributes(engine.namespaces().require(request.getNamespace()), request.getSearchAttributes());
+    engine.namespaces().require(request.getNamespace()).validateSearchAttributes(request.getSearchAttributes());
     return start(request);
   }
 
@@ -222,7 +213,7 @@ public final class Workflows {
       throw EngineException.invalidArgument("SignalName is not set on request.");
     }
     NamespaceRecord namespace = engine.namespaces().require(r.getNamespace());
-    validateSearchAttributes(namespace, r.getSearchAttributes());
+    namespace.validateSearchAttributes(r.getSearchAttributes());
     StartWorkflowExecutionRequest.Builder start =
         StartWorkflowExecutionRequest.newBuilder()
             .setNamespace(r.getNamespace())
