@@ -176,7 +176,7 @@ class ActivityRpcTest {
     assertStatus(() -> rpc.recordActivityTaskHeartbeatById(RecordActivityTaskHeartbeatByIdRequest.newBuilder()
         .setNamespace("default").setWorkflowId("by-id").build()), Status.Code.INVALID_ARGUMENT, "ActivityId is not set on request.");
     assertStatus(() -> rpc.recordActivityTaskHeartbeatById(RecordActivityTaskHeartbeatByIdRequest.newBuilder()
-        .setNamespace("default").setActivityId("a1").build()), Status.Code.INVALID_ARGUMENT, "WorkflowId is not set on request.");
+        .setNamespace("default").setActivityId("a1").build()), Status.Code.NOT_FOUND, "activity task not found"); // no workflow id: a standalone activity
     assertStatus(() -> rpc.respondActivityTaskCompletedById(RespondActivityTaskCompletedByIdRequest.newBuilder()
         .setNamespace("default").setWorkflowId("by-id").setActivityId("nope").build()), Status.Code.NOT_FOUND,
         "cannot find pending activity with ActivityID nope, check workflow execution history for more details");

@@ -9,13 +9,14 @@ import io.grpc.ForwardingClientCallListener;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import io.temporal.api.workflowservice.v1.DescribeActivityExecutionRequest;
 import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
 import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
 import java.util.Set;
 
 /**
  * Lets time skip for as long as a client call waits on the server for something to happen: a
- * result (history long poll) or an update. Queries are left out on purpose: answering one never
+ * result (history long poll), an update, or a standalone activity's outcome or next state. Queries are left out on purpose: answering one never
  * needs time to pass, and skipping during it would move the clock between a test's steps.
  */
 final class WaitReleasingInterceptor implements ClientInterceptor {
@@ -25,7 +26,8 @@ final class WaitReleasingInterceptor implements ClientInterceptor {
           WorkflowServiceGrpc.getUpdateWorkflowExecutionMethod().getFullMethodName(),
           WorkflowServiceGrpc.getPollWorkflowExecutionUpdateMethod().getFullMethodName(),
           WorkflowServiceGrpc.getExecuteMultiOperationMethod().getFullMethodName(),
-          WorkflowServiceGrpc.getPollActivityExecutionMethod().getFullMethodName());
+          WorkflowServiceGrpc.getPollActivityExecutionMethod().getFullMethodName(),
+          WorkflowServiceGrpc.getDescribeActivityExecutionMethod().getFullMethodName());
 
   private final TimeHold hold;
 
@@ -57,8 +59,10 @@ final class WaitReleasingInterceptor implements ClientInterceptor {
 
       @Override
       public void sendMessage(Q message) {
-        // a history read waits only when it long-polls; the rest always wait on a workflow
-        boolean waits = !(message instanceof GetWorkflowExecutionHistoryRequest read) || read.getWaitNewEvent();
+        // history reads and activity describes wait only when they long-poll; the rest always wait
+        boolean waits = message instanceof GetWorkflowExecutionHistoryRequest read
+            ? read.getWaitNewEvent()
+            : !(message instanceof DescribeActivityExecutionRequest describe) || !describe.getLongPollToken().isEmpty();
         if (waits && !waiting) {
           waiting = true;
           hold.waitBegins();

@@ -34,13 +34,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import dev.timewarp.server.internal.payload.JsonPayloads;
 
 /**
  * One activity from scheduling to its closing event: dispatch, attempts, the four timeouts,
  * retries, heartbeats and cancellation, as the real server runs them. Runs under the engine lock.
  */
 public final class ActivityExecution {
-  static final String NOT_STARTED_DETAILS = "\"ACTIVITY_ID_NOT_STARTED\"";
+  static final String NOT_STARTED_DETAILS = "ACTIVITY_ID_NOT_STARTED";
   static final String NOT_ENOUGH_TIME =
       "Not enough time to schedule next retry before activity ScheduleToClose timeout, giving up"
           + " retrying";
@@ -245,6 +246,10 @@ public final class ActivityExecution {
   /** Heartbeats recorded over every attempt so far. */
   public long totalHeartbeatCount() {
     return attempts.stream().mapToLong(a -> a.heartbeatCount).sum();
+  }
+
+  public boolean isStandalone() {
+    return owner.isStandalone();
   }
 
   public boolean isPaused() {
@@ -498,21 +503,24 @@ public final class ActivityExecution {
    * Started: only flagged; the worker learns it from its next heartbeat.
    */
   public void requestCancel(long cancelRequestedEventId, String identity) {
+    requestCancel(cancelRequestedEventId, identity, NOT_STARTED_DETAILS);
+  }
+
+  /**
+   * As above, with the details a not-started activity is cancelled with: a workflow's activity
+   * says it never started, a standalone one carries the caller's reason.
+   */
+  public void requestCancel(long cancelRequestedEventId, String identity, String notStartedDetails) {
     this.cancelRequested = true;
     transition();
     this.cancelRequestedEventId = cancelRequestedEventId;
     if (state == State.SCHEDULED) {
       currentAttempt().end(Outcome.NOT_STARTED, now(), null);
-      Payloads details =
-          Payloads.newBuilder()
-              .addPayloads(
-                  io.temporal.api.common.v1.Payload.newBuilder()
-                      .putMetadata("encoding", ByteString.copyFromUtf8("json/plain"))
-                      .setData(ByteString.copyFromUtf8(NOT_STARTED_DETAILS)))
-              .build();
+      Payloads details = Payloads.newBuilder().addPayloads(JsonPayloads.ofString(notStartedDetails)).build();
       closeWith(canceledEvent(details, identity, 0));
     }
   }
+
 
   private HistoryEvent.Builder canceledEvent(Payloads details, String identity, long startedId) {
     ActivityTaskCanceledEventAttributes.Builder attributes =

@@ -145,11 +145,15 @@ public final class StandaloneActivities {
   public StandaloneActivity find(String namespace, String activityId, String runId) {
     engine.namespaces().require(namespace);
     checkIds(activityId, runId);
-    List<StandaloneActivity> runs = byId.getOrDefault(namespace, Map.of()).getOrDefault(activityId, List.of());
-    return runs.stream()
-        .filter(a -> runId.isEmpty() || a.runId().equals(runId))
-        .reduce((a, b) -> b)
+    return runOf(namespace, activityId, runId)
         .orElseThrow(() -> EngineException.notFound("activity execution not found: " + activityId));
+  }
+
+  /** The run a worker's token or by-id call names, if it still exists (deleted runs do not). */
+  public Optional<StandaloneActivity> runOf(String namespace, String activityId, String runId) {
+    return byId.getOrDefault(namespace, Map.of()).getOrDefault(activityId, List.of()).stream()
+        .filter(a -> runId.isEmpty() || a.runId().equals(runId))
+        .reduce((a, b) -> b);
   }
 
   public void requestCancel(RequestCancelActivityExecutionRequest r) {

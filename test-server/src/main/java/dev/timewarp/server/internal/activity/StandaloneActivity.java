@@ -227,7 +227,7 @@ public final class StandaloneActivity implements ActivityOwner {
   void requestCancel(String requestId, String identity, String reason) {
     cancelRequestId = requestId;
     canceledReason = reason;
-    activity.requestCancel(0, identity);
+    activity.requestCancel(0, identity, reason);
   }
 
   String cancelRequestId() {

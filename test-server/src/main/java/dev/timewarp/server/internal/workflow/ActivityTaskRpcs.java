@@ -20,6 +20,7 @@ import java.util.Optional;
 /** The worker-facing activity RPCs: poll, heartbeat, complete, fail, canceled (by token or id). */
 public final class ActivityTaskRpcs {
   static final String STALE = "invalid activityID or activity already timed out or invoking workflow is completed";
+  static final String STANDALONE_STALE = "activity task not found";
 
   private final Engine engine;
 
@@ -45,11 +46,10 @@ public final class ActivityTaskRpcs {
     RequestLimits.checkIdentity(identity);
     TaskToken token = TaskTokens.decode(bytes, TaskToken.Kind.ACTIVITY_TASK);
     if (token.getStandalone()) {
-      var standalone = engine.standaloneActivities().find(token.getNamespace(), token.getActivityId(), token.getRunId());
-      if (!standalone.isOpen() || !standalone.activity().acceptsToken(token)) {
-        throw EngineException.notFound("activity task not found");
-      }
-      return standalone.activity();
+      return engine.standaloneActivities().runOf(token.getNamespace(), token.getActivityId(), token.getRunId())
+          .filter(standalone -> standalone.isOpen() && standalone.activity().acceptsToken(token))
+          .orElseThrow(() -> EngineException.notFound(STANDALONE_STALE))
+          .activity();
     }
     WorkflowRun run = workflows().runForActivity(token);
     if (!run.isOpen()) {
@@ -68,7 +68,12 @@ public final class ActivityTaskRpcs {
       throw EngineException.invalidArgument("ActivityId is not set on request.");
     }
     if (workflowId.isEmpty()) {
-      throw EngineException.invalidArgument("WorkflowId is not set on request.");
+      // no workflow: a standalone activity, whatever attempt is running
+      engine.namespaces().require(namespace);
+      return engine.standaloneActivities().runOf(namespace, activityId, runId)
+          .filter(standalone -> standalone.isOpen())
+          .orElseThrow(() -> EngineException.notFound(STANDALONE_STALE))
+          .activity();
     }
     WorkflowRun run = workflows().find(namespace, WorkflowExecution.newBuilder().setWorkflowId(workflowId).setRunId(runId).build());
     if (!run.isOpen()) {
@@ -84,7 +89,7 @@ public final class ActivityTaskRpcs {
 
   private static ActivityExecution started(ActivityExecution activity) {
     if (activity.state() != ActivityExecution.State.STARTED) {
-      throw EngineException.notFound(STALE);
+      throw EngineException.notFound(activity.isStandalone() ? STANDALONE_STALE : STALE);
     }
     return activity;
   }
