@@ -125,4 +125,32 @@ class StandaloneActivityRpcTest {
     assertStatus(() -> rpc.startActivityExecution(start("", "r").build()),
         Status.Code.INVALID_ARGUMENT, "activityId is not set");
   }
+
+  @Test
+  void byIdCallsWithoutAWorkflowIdReachTheStandaloneActivity() {
+    rpc.startActivityExecution(start("by-id", "r1").build());
+    // nobody polled: completing by id fabricates the start, as for a workflow's activity
+    rpc.respondActivityTaskCompletedById(RespondActivityTaskCompletedByIdRequest.newBuilder().setNamespace("default")
+        .setActivityId("by-id").setIdentity("operator").setResult(RawWorkflow.text("forced")).build());
+    var closed = rpc.describeActivityExecution(DescribeActivityExecutionRequest.newBuilder().setNamespace("default")
+        .setActivityId("by-id").setIncludeOutcome(true).build());
+    assertThat(closed.getInfo().getStatus()).isEqualTo(ActivityExecutionStatus.ACTIVITY_EXECUTION_STATUS_COMPLETED);
+    assertThat(closed.getOutcome().getResult()).isEqualTo(RawWorkflow.text("forced"));
+
+    rpc.startActivityExecution(start("by-id-2", "r2").build());
+    PollActivityTaskQueueResponse task = poll();
+    var heartbeat = rpc.recordActivityTaskHeartbeatById(RecordActivityTaskHeartbeatByIdRequest.newBuilder()
+        .setNamespace("default").setActivityId("by-id-2").setDetails(RawWorkflow.text("half")).build());
+    assertThat(heartbeat.getCancelRequested()).isFalse();
+    rpc.respondActivityTaskFailedById(RespondActivityTaskFailedByIdRequest.newBuilder().setNamespace("default")
+        .setActivityId("by-id-2").setFailure(io.temporal.api.failure.v1.Failure.newBuilder().setMessage("broken")
+            .setApplicationFailureInfo(io.temporal.api.failure.v1.ApplicationFailureInfo.newBuilder().setNonRetryable(true)))
+        .build());
+    assertThat(status("by-id-2")).isEqualTo(ActivityExecutionStatus.ACTIVITY_EXECUTION_STATUS_FAILED);
+    // the closed run answers no more worker calls, by id or by token
+    assertStatus(() -> rpc.recordActivityTaskHeartbeatById(RecordActivityTaskHeartbeatByIdRequest.newBuilder()
+        .setNamespace("default").setActivityId("by-id-2").build()), Status.Code.NOT_FOUND, "activity task not found");
+    assertStatus(() -> rpc.recordActivityTaskHeartbeat(RecordActivityTaskHeartbeatRequest.newBuilder()
+        .setNamespace("default").setTaskToken(task.getTaskToken()).build()), Status.Code.NOT_FOUND, "activity task not found");
+  }
 }
