@@ -8,10 +8,10 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** Whether a failure may be retried; only the top-level failure counts, as on the real server. */
-final class Retryability {
+public final class Retryability {
   private Retryability() {}
 
-  static boolean isRetryable(Failure failure, RetryPolicy policy) {
+  public static boolean isRetryable(Failure failure, RetryPolicy policy) {
     if (failure.hasTerminatedFailureInfo() || failure.hasCanceledFailureInfo()) {
       return false;
     }
@@ -33,7 +33,7 @@ final class Retryability {
     return true;
   }
 
-  static Optional<Duration> nextRetryDelay(Failure failure) {
+  public static Optional<Duration> nextRetryDelay(Failure failure) {
     if (failure.hasApplicationFailureInfo() && failure.getApplicationFailureInfo().hasNextRetryDelay()) {
       return Optional.of(ProtoTime.duration(failure.getApplicationFailureInfo().getNextRetryDelay()));
     }

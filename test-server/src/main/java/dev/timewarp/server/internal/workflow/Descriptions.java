@@ -56,13 +56,13 @@ public final class Descriptions {
             .setExecution(run.execution())
             .setType(run.startRequest().getWorkflowType())
             .setStartTime(ProtoTime.timestamp(run.startTime()))
-            .setExecutionTime(ProtoTime.timestamp(run.startTime()))
+            .setExecutionTime(ProtoTime.timestamp(run.executionTime()))
             .setStatus(run.status())
             .setHistoryLength(run.history().size())
             .setTaskQueue(run.startRequest().getTaskQueue().getName())
             .setMemo(Memo.newBuilder().putAllFields(run.memo()))
             .setSearchAttributes(SearchAttributes.newBuilder().putAllIndexedFields(run.searchAttributes()))
-            .setFirstRunId(run.runId());
+            .setFirstRunId(run.lineage().firstExecutionRunId());
     run.closeTime().ifPresent(closed -> {
       info.setCloseTime(ProtoTime.timestamp(closed));
       info.setExecutionDuration(ProtoTime.duration(Duration.between(run.startTime(), closed)));

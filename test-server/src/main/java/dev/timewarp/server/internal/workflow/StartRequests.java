@@ -54,17 +54,14 @@ final class StartRequests {
             throw EngineException.invalidArgument(message);
           });
     }
-    if (!r.getCronSchedule().isEmpty()) {
-      throw new EngineException(
-          EngineException.Code.UNIMPLEMENTED,
-          "Cron schedules are not supported by Timewarp yet.",
-          List.of());
+    if (r.hasWorkflowStartDelay() && !ProtoTime.isValid(r.getWorkflowStartDelay())) {
+      throw EngineException.invalidArgument("An invalid WorkflowStartDelaySeconds is set on request.");
     }
-    if (r.hasWorkflowStartDelay() && !ProtoTime.duration(r.getWorkflowStartDelay()).isZero()) {
-      throw new EngineException(
-          EngineException.Code.UNIMPLEMENTED,
-          "WorkflowStartDelay is not supported by Timewarp yet.",
-          List.of());
+    if (!r.getCronSchedule().trim().isEmpty()) {
+      if (r.hasWorkflowStartDelay()) {
+        throw EngineException.invalidArgument("CronSchedule and WorkflowStartDelay may not be used together.");
+      }
+      CronSchedule.parse(r.getCronSchedule());
     }
   }
 

@@ -71,17 +71,25 @@ public final class WorkflowRun implements ActivityOwner {
   private final Map<String, io.temporal.api.common.v1.Payload> memo = new LinkedHashMap<>();
   private final Map<String, io.temporal.api.common.v1.Payload> searchAttributes =
       new LinkedHashMap<>();
+  private final RunLineage lineage;
+  /** The first workflow task waits out a start delay, retry or cron backoff. */
+  private Deadline firstTaskBackoff;
+  private Instant executionTime;
+  private boolean signalEndsBackoff;
 
   WorkflowRun(
       Engine engine,
       NamespaceRecord namespace,
       StartWorkflowExecutionRequest start,
       Duration runTimeout,
-      Duration taskTimeout) {
+      Duration taskTimeout,
+      String runId,
+      RunLineage lineage) {
     this.engine = engine;
     this.namespace = namespace;
     this.workflowId = start.getWorkflowId();
-    this.runId = UUID.randomUUID().toString();
+    this.runId = runId;
+    this.lineage = lineage;
     this.start = start;
     this.runTimeout = runTimeout;
     this.taskTimeout = taskTimeout;
@@ -143,6 +151,15 @@ public final class WorkflowRun implements ActivityOwner {
     return startTime;
   }
 
+  /** When the first workflow task was (or will be) due: the start plus any backoff. */
+  public Instant executionTime() {
+    return executionTime == null ? startTime : executionTime;
+  }
+
+  public RunLineage lineage() {
+    return lineage;
+  }
+
   public Optional<Instant> closeTime() {
     return Optional.ofNullable(closeTime);
   }
@@ -200,9 +217,9 @@ public final class WorkflowRun implements ActivityOwner {
     return engine.now();
   }
 
-  /** When the run times out, if it has a run timeout. */
+  /** When the run times out, if it has a run timeout; counted from after any first-task backoff. */
   public Optional<Instant> runExpiration() {
-    return runTimeout.isZero() ? Optional.empty() : Optional.of(startTime.plus(runTimeout));
+    return runTimeout.isZero() ? Optional.empty() : Optional.of(executionTime().plus(runTimeout));
   }
 
   // ---- events ---------------------------------------------------------------------------------
@@ -265,14 +282,22 @@ public final class WorkflowRun implements ActivityOwner {
   }
 
   void ensureWorkflowTask() {
-    if (isOpen() && task == null) {
+    if (signalEndsBackoff && firstTaskBackoff != null && firstTaskBackoff.isPending()) {
+      firstTaskBackoff.cancel(); // a signal ends a start delay early
+    }
+    if (isOpen() && task == null && (firstTaskBackoff == null || !firstTaskBackoff.isPending())) {
       scheduleWorkflowTask(1);
     }
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------
 
-  void recordStarted(HistoryEvent.Builder startedEvent, Optional<HistoryEvent.Builder> signal) {
+  /**
+   * Writes the start and schedules the first workflow task, at once or after {@code backoff}
+   * (a start delay, which a signal cuts short, or a retry or cron backoff, which it does not).
+   */
+  void recordStarted(HistoryEvent.Builder startedEvent, Optional<HistoryEvent.Builder> signal, Duration backoff, boolean isStartDelay) {
+    executionTime = startTime.plus(backoff);
     append(startedEvent);
     signal.ifPresent(this::append);
     runExpiration()
@@ -282,7 +307,15 @@ public final class WorkflowRun implements ActivityOwner {
                     engine
                         .deadlines()
                         .schedule(at, "run timeout of workflow " + workflowId, this::timeOut));
-    scheduleWorkflowTask(1);
+    if (backoff.isZero() || (isStartDelay && signal.isPresent())) {
+      scheduleWorkflowTask(1);
+    } else {
+      signalEndsBackoff = isStartDelay;
+      firstTaskBackoff = engine.deadlines().schedule(executionTime, "first workflow task of " + workflowId, () -> {
+        firstTaskBackoff = null;
+        ensureWorkflowTask();
+      });
+    }
   }
 
   private void timeOut() {
@@ -290,12 +323,7 @@ public final class WorkflowRun implements ActivityOwner {
       return;
     }
     history.flushBuffer();
-    HistoryEvent.Builder event =
-        newEvent(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT)
-            .setWorkflowExecutionTimedOutEventAttributes(
-                WorkflowExecutionTimedOutEventAttributes.newBuilder()
-                    .setRetryState(RetryState.RETRY_STATE_RETRY_POLICY_NOT_SET));
-    close(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT, event);
+    new RunSuccession(this).timedOut();
   }
 
   /** Writes the closing event and releases everything that could still fire. */
@@ -309,6 +337,9 @@ public final class WorkflowRun implements ActivityOwner {
     }
     if (runTimeoutDeadline != null) {
       runTimeoutDeadline.cancel();
+    }
+    if (firstTaskBackoff != null) {
+      firstTaskBackoff.cancel();
     }
     timers.values().forEach(UserTimer::cancelDeadline);
     timers.clear();

@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -103,6 +104,7 @@ final class WorkflowTaskCompletion {
         case COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION -> completeWorkflow(command, completedId);
         case COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION -> failWorkflow(command, completedId);
         case COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION -> cancelWorkflow(command, completedId);
+        case COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION -> continueAsNew(command, completedId);
         default -> throw new IllegalStateException("validated command not applied: " + command.getCommandType());
       }
     }
@@ -273,6 +275,7 @@ final class WorkflowTaskCompletion {
         case COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION,
             COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION,
             COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION -> {}
+        case COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION -> validateContinueAsNew(command);
         default -> throw unsupported(command);
       }
     }
@@ -296,11 +299,55 @@ final class WorkflowTaskCompletion {
     return new CommandRejection(WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_REQUEST_CANCEL_ACTIVITY_ATTRIBUTES, message);
   }
 
+  private void validateContinueAsNew(Command command) {
+    if (!command.hasContinueAsNewWorkflowExecutionCommandAttributes()) {
+      throw badContinueAsNew("ContinueAsNewWorkflowExecutionCommandAttributes is not set on ContinueAsNewWorkflowExecutionCommand.");
+    }
+    var a = command.getContinueAsNewWorkflowExecutionCommandAttributes();
+    if (a.getWorkflowType().getName().length() > MAX_NAME_LENGTH) {
+      throw badContinueAsNew("WorkflowType exceeds length limit.");
+    }
+    if (a.getTaskQueue().getName().length() > MAX_NAME_LENGTH) {
+      throw badContinueAsNew("TaskQueue length exceeds limit.");
+    }
+    if (!ProtoTime.isValid(a.getWorkflowRunTimeout())) {
+      throw badContinueAsNew("Invalid WorkflowRunTimeout.");
+    }
+    if (!ProtoTime.isValid(a.getWorkflowTaskTimeout())) {
+      throw badContinueAsNew("Invalid WorkflowTaskTimeout.");
+    }
+    if (!ProtoTime.isValid(a.getBackoffStartInterval())) {
+      throw badContinueAsNew("Invalid BackoffStartInterval.");
+    }
+    if (a.hasRetryPolicy()) {
+      dev.timewarp.server.internal.activity.RetryPolicies.validate(
+              dev.timewarp.server.internal.activity.RetryPolicies.withDefaults(a.getRetryPolicy()))
+          .ifPresent(message -> {
+            throw badContinueAsNew(message);
+          });
+    }
+    if (!a.getCronSchedule().isEmpty()) {
+      try {
+        CronSchedule.parse(a.getCronSchedule());
+      } catch (EngineException e) {
+        throw badContinueAsNew(e.getMessage());
+      }
+    }
+    try {
+      run.namespace().validateSearchAttributes(a.getSearchAttributes());
+    } catch (EngineException e) {
+      throw new CommandRejection(WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SEARCH_ATTRIBUTES, e.getMessage());
+    }
+  }
+
+  private static CommandRejection badContinueAsNew(String message) {
+    return new CommandRejection(WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_CONTINUE_AS_NEW_ATTRIBUTES, message);
+  }
+
   private static CommandRejection unsupported(Command command) {
     WorkflowTaskFailedCause cause =
         switch (command.getCommandType()) {
           case COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION -> WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_START_CHILD_EXECUTION_ATTRIBUTES;
-          case COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION -> WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_CONTINUE_AS_NEW_ATTRIBUTES;
           case COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION -> WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SIGNAL_WORKFLOW_EXECUTION_ATTRIBUTES;
           case COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION -> WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_ATTRIBUTES;
           default -> WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND;
@@ -466,26 +513,15 @@ final class WorkflowTaskCompletion {
 
   private void completeWorkflow(Command command, long completedId) {
     var a = command.getCompleteWorkflowExecutionCommandAttributes();
-    WorkflowExecutionCompletedEventAttributes.Builder attributes =
-        WorkflowExecutionCompletedEventAttributes.newBuilder().setWorkflowTaskCompletedEventId(completedId);
-    if (a.hasResult()) {
-      attributes.setResult(a.getResult());
-    }
-    run.close(
-        WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED,
-        run.newEvent(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED).setWorkflowExecutionCompletedEventAttributes(attributes));
+    new RunSuccession(run).completed(a.hasResult() ? Optional.of(a.getResult()) : Optional.empty(), completedId);
   }
 
   private void failWorkflow(Command command, long completedId) {
-    var a = command.getFailWorkflowExecutionCommandAttributes();
-    run.close(
-        WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_FAILED,
-        run.newEvent(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED)
-            .setWorkflowExecutionFailedEventAttributes(
-                WorkflowExecutionFailedEventAttributes.newBuilder()
-                    .setFailure(a.getFailure())
-                    .setRetryState(RetryState.RETRY_STATE_RETRY_POLICY_NOT_SET)
-                    .setWorkflowTaskCompletedEventId(completedId)));
+    new RunSuccession(run).failed(command.getFailWorkflowExecutionCommandAttributes().getFailure(), completedId);
+  }
+
+  private void continueAsNew(Command command, long completedId) {
+    new RunSuccession(run).continuedAsNew(command.getContinueAsNewWorkflowExecutionCommandAttributes(), completedId);
   }
 
   private void cancelWorkflow(Command command, long completedId) {

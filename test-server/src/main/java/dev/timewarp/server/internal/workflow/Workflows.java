@@ -120,12 +120,47 @@ public final class Workflows {
       }
     }
     Duration runTimeout = StartRequests.runTimeout(request);
-    WorkflowRun run = new WorkflowRun(engine, namespace, request, runTimeout, StartRequests.taskTimeout(request, runTimeout));
+    String runId = java.util.UUID.randomUUID().toString();
+    Duration execution = ProtoTime.capped(request.getWorkflowExecutionTimeout());
+    Duration backoff = request.getCronSchedule().isEmpty()
+        ? ProtoTime.capped(request.getWorkflowStartDelay())
+        : CronSchedule.parse(request.getCronSchedule()).backoff(engine.now(), engine.now());
+    RunLineage lineage = RunLineage.first(runId,
+        execution.isZero() ? Optional.empty() : Optional.of(engine.now().plus(execution)),
+        request.getCronSchedule().isEmpty()
+            ? io.temporal.api.enums.v1.ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_UNSPECIFIED
+            : io.temporal.api.enums.v1.ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_CRON_SCHEDULE);
+    WorkflowRun run = register(namespace, request, runTimeout, runId, lineage);
+    run.recordStarted(startedEvent(run, request, backoff), signal.map(s -> s.setEventTime(ProtoTime.timestamp(engine.now()))),
+        backoff, request.getCronSchedule().isEmpty());
+    return response(run, true);
+  }
+
+  private WorkflowRun register(NamespaceRecord namespace, StartWorkflowExecutionRequest request, Duration runTimeout,
+      String runId, RunLineage lineage) {
+    WorkflowRun run = new WorkflowRun(engine, namespace, request, runTimeout, StartRequests.taskTimeout(request, runTimeout),
+        runId, lineage);
     namespaceRuns(namespace.name()).computeIfAbsent(request.getWorkflowId(), id -> new ArrayList<>()).add(run);
     byRunId.put(run.runId(), run);
     open.add(run);
-    run.recordStarted(startedEvent(run, request), signal.map(s -> s.setEventTime(ProtoTime.timestamp(engine.now()))));
-    return response(run, true);
+    return run;
+  }
+
+  /**
+   * Starts the run that follows a closed one in the same chain (continue-as-new, a retry, the next
+   * cron run) under the run id its closing event already names; its first task waits {@code backoff}.
+   */
+  void startSuccessor(WorkflowRun previous, StartWorkflowExecutionRequest request, String runId, RunLineage lineage,
+      Duration backoff) {
+    Duration runTimeout = StartRequests.runTimeout(request);
+    if (lineage.executionExpiration().isPresent()) {
+      // the chain's execution timeout bounds every run in it
+      Duration left = Duration.between(engine.now().plus(backoff), lineage.executionExpiration().get());
+      Duration bound = left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left;
+      runTimeout = runTimeout.isZero() || runTimeout.compareTo(bound) > 0 ? bound : runTimeout;
+    }
+    WorkflowRun run = register(previous.namespace(), request, runTimeout, runId, lineage);
+    run.recordStarted(startedEvent(run, request, backoff), Optional.empty(), backoff, false);
   }
 
   private static WorkflowIdConflictPolicy conflictPolicy(StartWorkflowExecutionRequest request) {
@@ -165,7 +200,8 @@ public final class Workflows {
     return StartWorkflowExecutionResponse.newBuilder().setRunId(run.runId()).setStarted(started).build();
   }
 
-  private HistoryEvent.Builder startedEvent(WorkflowRun run, StartWorkflowExecutionRequest r) {
+  private HistoryEvent.Builder startedEvent(WorkflowRun run, StartWorkflowExecutionRequest r, Duration backoff) {
+    RunLineage lineage = run.lineage();
     WorkflowExecutionStartedEventAttributes.Builder a =
         WorkflowExecutionStartedEventAttributes.newBuilder()
             .setWorkflowType(r.getWorkflowType())
@@ -174,10 +210,19 @@ public final class Workflows {
             .setWorkflowRunTimeout(ProtoTime.duration(run.runTimeout()))
             .setWorkflowTaskTimeout(ProtoTime.duration(run.taskTimeout()))
             .setOriginalExecutionRunId(run.runId())
-            .setFirstExecutionRunId(run.runId())
+            .setFirstExecutionRunId(lineage.firstExecutionRunId())
             .setIdentity(r.getIdentity())
-            .setAttempt(1)
+            .setAttempt(lineage.attempt())
+            .setInitiator(lineage.initiator())
+            .setCronSchedule(r.getCronSchedule())
             .setWorkflowId(r.getWorkflowId());
+    lineage.continuedFromRunId().ifPresent(a::setContinuedExecutionRunId);
+    lineage.continuedFailure().ifPresent(a::setContinuedFailure);
+    lineage.lastCompletionResult().ifPresent(a::setLastCompletionResult);
+    lineage.executionExpiration().ifPresent(at -> a.setWorkflowExecutionExpirationTime(ProtoTime.timestamp(at)));
+    if (!backoff.isZero()) {
+      a.setFirstWorkflowTaskBackoff(ProtoTime.duration(backoff));
+    }
     if (r.hasInput()) {
       a.setInput(r.getInput());
     }
@@ -195,10 +240,6 @@ public final class Workflows {
     }
     if (r.hasPriority()) {
       a.setPriority(r.getPriority());
-    }
-    Duration execution = ProtoTime.capped(r.getWorkflowExecutionTimeout());
-    if (!execution.isZero()) {
-      a.setWorkflowExecutionExpirationTime(ProtoTime.timestamp(run.startTime().plus(execution)));
     }
     return run.newEvent(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED).setWorkflowExecutionStartedEventAttributes(a);
   }
