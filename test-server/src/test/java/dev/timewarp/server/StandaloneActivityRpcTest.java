@@ -153,4 +153,30 @@ class StandaloneActivityRpcTest {
     assertStatus(() -> rpc.recordActivityTaskHeartbeat(RecordActivityTaskHeartbeatRequest.newBuilder()
         .setNamespace("default").setTaskToken(task.getTaskToken()).build()), Status.Code.NOT_FOUND, "activity task not found");
   }
+
+  @Test
+  void listingPagesAndRefusesWhatItCannotAnswer() {
+    for (int i = 0; i < 5; i++) {
+      rpc.startActivityExecution(start("page-" + i, "p" + i).build());
+    }
+    var first = rpc.listActivityExecutions(ListActivityExecutionsRequest.newBuilder().setNamespace("default")
+        .setPageSize(2).setQuery("ORDER BY ActivityId").build());
+    assertThat(first.getExecutionsList()).extracting(e -> e.getActivityId()).containsExactly("page-0", "page-1");
+    var rest = rpc.listActivityExecutions(ListActivityExecutionsRequest.newBuilder().setNamespace("default")
+        .setPageSize(10).setQuery("ORDER BY ActivityId").setNextPageToken(first.getNextPageToken()).build());
+    assertThat(rest.getExecutionsList()).extracting(e -> e.getActivityId()).containsExactly("page-2", "page-3", "page-4");
+    assertThat(rest.getNextPageToken().isEmpty()).isTrue();
+
+    assertStatus(() -> rpc.listActivityExecutions(ListActivityExecutionsRequest.newBuilder().setNamespace("default")
+            .setQuery("GROUP BY ExecutionStatus").build()),
+        Status.Code.INVALID_ARGUMENT, "'GROUP BY' clause is only supported in CountActivityExecutions");
+    assertStatus(() -> rpc.countActivityExecutions(CountActivityExecutionsRequest.newBuilder().setNamespace("default")
+            .setQuery("ActivityId LIKE 'page%'").build()),
+        Status.Code.INVALID_ARGUMENT, "invalid query: unsupported operator 'LIKE' at position 12");
+    assertStatus(() -> rpc.listActivityExecutions(ListActivityExecutionsRequest.newBuilder().setNamespace("default")
+            .setNextPageToken(com.google.protobuf.ByteString.copyFromUtf8("garbage")).build()),
+        Status.Code.INVALID_ARGUMENT, "Invalid NextPageToken.");
+    assertThat(rpc.countActivityExecutions(CountActivityExecutionsRequest.newBuilder().setNamespace("default")
+        .setQuery("ExecutionStatus = 'running' AND ActivityId IN ('page-1', 'page-3', 'nope')").build()).getCount()).isEqualTo(2);
+  }
 }

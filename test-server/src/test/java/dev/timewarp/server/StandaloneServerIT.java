@@ -47,6 +47,23 @@ class StandaloneServerIT {
     }
   }
 
+  @io.temporal.activity.ActivityInterface
+  public interface Exporter {
+    String export(String name);
+  }
+
+  /** Fails its first attempt, so a retry backoff has to be skipped. */
+  public static class ExporterImpl implements Exporter {
+    @Override
+    public String export(String name) {
+      int attempt = io.temporal.activity.Activity.getExecutionContext().getInfo().getAttempt();
+      if (attempt == 1) {
+        throw new IllegalStateException("disk busy");
+      }
+      return name + " exported on attempt " + attempt;
+    }
+  }
+
   private Process process;
   private WorkflowServiceStubs stubs;
 
@@ -116,6 +133,33 @@ class StandaloneServerIT {
               Napper.class, WorkflowOptions.newBuilder().setTaskQueue("standalone").setWorkflowId("nap").build());
       long sleptMillis = napper.nap();
       assertThat(Duration.ofMillis(sleptMillis)).isGreaterThanOrEqualTo(Duration.ofDays(7));
+    } finally {
+      factory.shutdownNow();
+    }
+  }
+
+  @Test
+  void standaloneActivitiesWorkThroughTheSdksActivityClientOverTcp() throws Exception {
+    long start = System.nanoTime();
+    launch("--enable-time-skipping");
+    awaitSystemInfo(start);
+
+    WorkflowClient client = WorkflowClient.newInstance(stubs);
+    WorkerFactory factory = WorkerFactory.newInstance(client);
+    factory.newWorker("exports").registerActivitiesImplementations(new ExporterImpl());
+    factory.start();
+    try {
+      io.temporal.client.ActivityClient activities = io.temporal.client.ActivityClient.newInstance(stubs);
+      var handle = activities.start(Exporter.class, Exporter::export, io.temporal.client.StartActivityOptions.newBuilder()
+              .setId("export-1").setTaskQueue("exports").setStartToCloseTimeout(Duration.ofMinutes(1))
+              .setRetryOptions(io.temporal.common.RetryOptions.newBuilder().setInitialInterval(Duration.ofHours(1)).build())
+              .build(),
+          "report");
+      assertThat(handle.getResult()).isEqualTo("report exported on attempt 2"); // an hour of backoff skipped
+      assertThat(handle.describe().getRawInfo().getAttempt()).isEqualTo(2);
+      assertThat(activities.listExecutions("ActivityId = 'export-1'").map(a -> a.getStatus()))
+          .containsExactly(io.temporal.api.enums.v1.ActivityExecutionStatus.ACTIVITY_EXECUTION_STATUS_COMPLETED);
+      assertThat(activities.countExecutions("ExecutionStatus = 'Completed'").getCount()).isEqualTo(1);
     } finally {
       factory.shutdownNow();
     }

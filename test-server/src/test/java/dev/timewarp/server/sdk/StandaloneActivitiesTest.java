@@ -121,4 +121,33 @@ class StandaloneActivitiesTest {
     assertThat(harness.server.clock().now()).isAfterOrEqualTo(before.plus(Duration.ofHours(1)).plusSeconds(30));
     assertThat(handle.describe().getRawInfo().getScheduleToCloseTimeout().getSeconds()).isZero();
   }
+
+  @Test
+  void listedAndCountedWithTheVisibilityQueryLanguage() {
+    start(true);
+    for (int i = 1; i <= 3; i++) {
+      activities.start(Report.class, Report::render, options("done-" + i, harness.taskQueue), "d" + i).getResult();
+    }
+    activities.start(Report.class, Report::render, options("queued-1", "nobody"), "q1");
+    activities.start(Report.class, Report::render, options("queued-2", "nobody"), "q2").terminate("stop");
+
+    assertThat(activities.listExecutions("ExecutionStatus = 'Completed'").map(a -> a.getActivityId()))
+        .containsExactlyInAnyOrder("done-1", "done-2", "done-3");
+    assertThat(activities.listExecutions("ActivityId STARTS_WITH 'queued' AND ExecutionStatus = 'Running'")
+        .map(a -> a.getActivityId())).containsExactly("queued-1");
+    assertThat(activities.listExecutions("TaskQueue = 'nobody' ORDER BY ActivityId DESC").map(a -> a.getActivityId()))
+        .containsExactly("queued-2", "queued-1");
+    var terminated = activities.listExecutions("ActivityId = 'queued-2'").findFirst().orElseThrow();
+    assertThat(terminated.getStatus()).isEqualTo(io.temporal.api.enums.v1.ActivityExecutionStatus.ACTIVITY_EXECUTION_STATUS_TERMINATED);
+    assertThat(terminated.getCloseTime()).isNotNull();
+
+    assertThat(activities.countExecutions("ActivityType = 'Render'").getCount()).isEqualTo(5);
+    var byStatus = activities.countExecutions("GROUP BY ExecutionStatus");
+    assertThat(byStatus.getCount()).isEqualTo(5);
+    assertThat(byStatus.getGroups()).extracting(g -> g.getGroupValues().get(0).get(0) + "=" + g.getCount())
+        .containsExactlyInAnyOrder("Completed=3", "Running=1", "Terminated=1");
+    assertThatThrownBy(() -> activities.countExecutions("ActivityTyp = 'Render'"))
+        .hasMessageContaining("INVALID_ARGUMENT")
+        .hasMessageContaining("unknown search attribute 'ActivityTyp'; did you mean 'ActivityType'?");
+  }
 }

@@ -8,6 +8,7 @@ import dev.timewarp.server.internal.workflow.HistoryReads;
 import io.grpc.stub.StreamObserver;
 import io.temporal.api.workflowservice.v1.*;
 import dev.timewarp.server.internal.activity.ActivityDescriptions;
+import dev.timewarp.server.internal.activity.ActivityListing;
 import dev.timewarp.server.internal.activity.StandaloneActivities;
 import dev.timewarp.server.internal.engine.EngineException;
 import java.time.Duration;
@@ -360,5 +361,21 @@ public final class WorkflowServiceShell extends WorkflowServiceGrpc.WorkflowServ
       StreamObserver<io.temporal.api.workflowservice.v1.DeleteActivityExecutionResponse> observer) {
     Calls.unary(engine, observer, () -> engine.standaloneActivities().delete(request),
         io.temporal.api.workflowservice.v1.DeleteActivityExecutionResponse.getDefaultInstance());
+  }
+
+  @Override
+  public void listActivityExecutions(
+      io.temporal.api.workflowservice.v1.ListActivityExecutionsRequest request,
+      StreamObserver<io.temporal.api.workflowservice.v1.ListActivityExecutionsResponse> observer) {
+    Calls.unary(engine, observer, () -> new ActivityListing(engine.standaloneActivities())
+        .list(engine.namespaces().require(request.getNamespace()), request));
+  }
+
+  @Override
+  public void countActivityExecutions(
+      io.temporal.api.workflowservice.v1.CountActivityExecutionsRequest request,
+      StreamObserver<io.temporal.api.workflowservice.v1.CountActivityExecutionsResponse> observer) {
+    Calls.unary(engine, observer, () -> new ActivityListing(engine.standaloneActivities())
+        .count(engine.namespaces().require(request.getNamespace()), request));
   }
 }

@@ -1,0 +1,59 @@
+package dev.timewarp.server.internal.visibility;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A parsed visibility query: filter, optional ORDER BY, optional GROUP BY. Immutable and thread-safe.
+ * Every rejected query is an {@link dev.timewarp.server.internal.engine.EngineException} with code
+ * INVALID_ARGUMENT and a message starting with {@code "invalid query: "}.
+ */
+public final class VisibilityQuery {
+  private final String text;
+  private final Expr filter;
+  private final List<OrderKey> orderBy;
+  private final Optional<String> groupBy;
+
+  private VisibilityQuery(String text, Parser.Result parsed) {
+    this.text = text;
+    this.filter = parsed.filter();
+    this.orderBy = parsed.orderBy();
+    this.groupBy = Optional.ofNullable(parsed.groupBy());
+  }
+
+  /** Parses and type-checks {@code query}; null, empty or blank matches everything. */
+  public static VisibilityQuery parse(String query, QuerySchema schema) {
+    String text = query == null ? "" : query;
+    return new VisibilityQuery(text, Parser.parse(text, schema));
+  }
+
+  public boolean matches(VisibilityRow row) {
+    return filter.test(row);
+  }
+
+  /** The query's ORDER BY keys if any (rows lacking a key's field last), then {@code defaultOrder}. */
+  public <R extends VisibilityRow> Comparator<R> ordering(Comparator<R> defaultOrder) {
+    Comparator<R> order = null;
+    for (OrderKey key : orderBy) {
+      Comparator<R> next = key.comparator();
+      order = order == null ? next : order.thenComparing(next);
+    }
+    return order == null ? defaultOrder : order.thenComparing(defaultOrder);
+  }
+
+  /** The GROUP BY field; only ExecutionStatus is ever accepted. */
+  public Optional<String> groupBy() {
+    return groupBy;
+  }
+
+  public boolean hasOrderBy() {
+    return !orderBy.isEmpty();
+  }
+
+  /** The query as given. */
+  @Override
+  public String toString() {
+    return text;
+  }
+}
