@@ -365,16 +365,38 @@ public final class WorkflowRun implements ActivityOwner {
   }
 
   void requestCancel(String reason, String identity) {
+    requestCancel(WorkflowExecutionCancelRequestedEventAttributes.newBuilder().setCause(reason).setIdentity(identity));
+  }
+
+  /** Another workflow asked to cancel this one (RequestCancelExternalWorkflowExecution). */
+  void requestCancelFrom(String reason, long initiatedEventId, WorkflowExecution sender) {
+    requestCancel(WorkflowExecutionCancelRequestedEventAttributes.newBuilder()
+        .setCause(reason)
+        .setExternalInitiatedEventId(initiatedEventId)
+        .setExternalWorkflowExecution(sender));
+  }
+
+  private void requestCancel(WorkflowExecutionCancelRequestedEventAttributes.Builder attributes) {
     if (cancelRequested) {
       return; // the real server accepts repeated requests and writes nothing more
     }
     cancelRequested = true;
     addWorkflowEvent(
         newEvent(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED)
-            .setWorkflowExecutionCancelRequestedEventAttributes(
-                WorkflowExecutionCancelRequestedEventAttributes.newBuilder()
-                    .setCause(reason)
-                    .setIdentity(identity)));
+            .setWorkflowExecutionCancelRequestedEventAttributes(attributes));
+  }
+
+  /** A signal another workflow sent (SignalExternalWorkflowExecution). */
+  void signalFrom(String name, Payloads input, io.temporal.api.common.v1.Header header, WorkflowExecution sender) {
+    WorkflowExecutionSignaledEventAttributes.Builder attributes =
+        WorkflowExecutionSignaledEventAttributes.newBuilder().setSignalName(name).setExternalWorkflowExecution(sender);
+    if (input.getPayloadsCount() > 0) {
+      attributes.setInput(input);
+    }
+    if (header.getFieldsCount() > 0) {
+      attributes.setHeader(header);
+    }
+    addWorkflowEvent(newEvent(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED).setWorkflowExecutionSignaledEventAttributes(attributes));
   }
 
   void terminate(String reason, Payloads details, String identity) {

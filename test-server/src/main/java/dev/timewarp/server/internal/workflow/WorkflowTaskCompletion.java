@@ -105,6 +105,9 @@ final class WorkflowTaskCompletion {
         case COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION -> failWorkflow(command, completedId);
         case COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION -> cancelWorkflow(command, completedId);
         case COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION -> continueAsNew(command, completedId);
+        case COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION -> new ExternalWorkflowCommands(run).signal(command, completedId);
+        case COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION ->
+            new ExternalWorkflowCommands(run).requestCancel(command, completedId);
         default -> throw new IllegalStateException("validated command not applied: " + command.getCommandType());
       }
     }
@@ -276,6 +279,8 @@ final class WorkflowTaskCompletion {
             COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION,
             COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION -> {}
         case COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION -> validateContinueAsNew(command);
+        case COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION -> ExternalWorkflowCommands.validateSignal(command);
+        case COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION -> ExternalWorkflowCommands.validateCancel(command);
         default -> throw unsupported(command);
       }
     }
@@ -348,8 +353,6 @@ final class WorkflowTaskCompletion {
     WorkflowTaskFailedCause cause =
         switch (command.getCommandType()) {
           case COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION -> WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_START_CHILD_EXECUTION_ATTRIBUTES;
-          case COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION -> WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SIGNAL_WORKFLOW_EXECUTION_ATTRIBUTES;
-          case COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION -> WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_ATTRIBUTES;
           default -> WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND;
         };
     return new CommandRejection(cause, command.getCommandType() + " is not supported by Timewarp yet");
