@@ -6,7 +6,6 @@ import dev.timewarp.server.internal.visibility.SearchAttributeValues;
 import dev.timewarp.server.internal.visibility.VisibilityPages;
 import dev.timewarp.server.internal.visibility.VisibilityQuery;
 import dev.timewarp.server.internal.visibility.VisibilityRow;
-import io.temporal.api.common.v1.Payload;
 import io.temporal.api.enums.v1.ActivityExecutionStatus;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.workflowservice.v1.CountActivityExecutionsRequest;
@@ -14,7 +13,6 @@ import io.temporal.api.workflowservice.v1.CountActivityExecutionsResponse;
 import io.temporal.api.workflowservice.v1.ListActivityExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListActivityExecutionsResponse;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -68,11 +66,8 @@ public final class ActivityListing {
         case "StartTime" -> activity.scheduleTime();
         case "ExecutionTime" -> activity.executionTime();
         case "CloseTime" -> activity.closeTime().orElse(null);
-        default -> {
-          Payload payload = activity.request().getSearchAttributes().getIndexedFieldsMap().get(field);
-          IndexedValueType type = namespace.customSearchAttributes().get(field);
-          yield payload == null || type == null ? null : SearchAttributeValues.decode(payload, type);
-        }
+        default -> SearchAttributeValues.custom(
+            field, activity.request().getSearchAttributes().getIndexedFieldsMap(), namespace.customSearchAttributes());
       };
     }
   }
@@ -93,10 +88,7 @@ public final class ActivityListing {
 
   public ListActivityExecutionsResponse list(NamespaceRecord namespace, ListActivityExecutionsRequest r) {
     VisibilityQuery query = VisibilityQuery.parse(r.getQuery(), schema(namespace));
-    if (query.groupBy().isPresent()) {
-      throw dev.timewarp.server.internal.engine.EngineException.invalidArgument(
-          "'GROUP BY' clause is only supported in CountActivityExecutions");
-    }
+    query.refuseGroupBy("CountActivityExecutions");
     var page = VisibilityPages.page(matching(namespace, query), r.getPageSize(), r.getNextPageToken());
     return ListActivityExecutionsResponse.newBuilder()
         .addAllExecutions(page.items().stream().map(row -> row.activity().listInfo()).toList())
@@ -108,13 +100,9 @@ public final class ActivityListing {
     VisibilityQuery query = VisibilityQuery.parse(r.getQuery(), schema(namespace));
     List<Row> rows = matching(namespace, query);
     CountActivityExecutionsResponse.Builder response = CountActivityExecutionsResponse.newBuilder().setCount(rows.size());
-    query.groupBy().ifPresent(field -> {
-      Map<String, Long> groups = new LinkedHashMap<>();
-      rows.forEach(row -> groups.merge(String.valueOf(row.value(field)), 1L, Long::sum));
-      groups.forEach((value, count) -> response.addGroups(CountActivityExecutionsResponse.AggregationGroup.newBuilder()
-          .addGroupValues(SearchAttributeValues.keywordPayload(value))
-          .setCount(count)));
-    });
+    query.groupCounts(rows).forEach((value, count) -> response.addGroups(CountActivityExecutionsResponse.AggregationGroup.newBuilder()
+        .addGroupValues(SearchAttributeValues.keywordPayload(value))
+        .setCount(count)));
     return response.build();
   }
 }

@@ -9,6 +9,7 @@ import io.grpc.stub.StreamObserver;
 import io.temporal.api.workflowservice.v1.*;
 import dev.timewarp.server.internal.activity.ActivityDescriptions;
 import dev.timewarp.server.internal.activity.ActivityListing;
+import dev.timewarp.server.internal.workflow.WorkflowListing;
 import dev.timewarp.server.internal.activity.StandaloneActivities;
 import dev.timewarp.server.internal.engine.EngineException;
 import java.time.Duration;
@@ -377,5 +378,42 @@ public final class WorkflowServiceShell extends WorkflowServiceGrpc.WorkflowServ
       StreamObserver<io.temporal.api.workflowservice.v1.CountActivityExecutionsResponse> observer) {
     Calls.unary(engine, observer, () -> new ActivityListing(engine.standaloneActivities())
         .count(engine.namespaces().require(request.getNamespace()), request));
+  }
+
+  // ---- workflow visibility ------------------------------------------------------------------------
+
+  private WorkflowListing workflowListing() {
+    return new WorkflowListing(engine.workflows());
+  }
+
+  @Override
+  public void listWorkflowExecutions(
+      io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest request,
+      StreamObserver<io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse> observer) {
+    Calls.unary(engine, observer, () -> {
+      var page = workflowListing().list(engine.namespaces().require(request.getNamespace()), request.getQuery(),
+          request.getPageSize(), request.getNextPageToken());
+      return io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse.newBuilder()
+          .addAllExecutions(page.items()).setNextPageToken(page.nextPageToken()).build();
+    });
+  }
+
+  @Override
+  public void scanWorkflowExecutions(
+      io.temporal.api.workflowservice.v1.ScanWorkflowExecutionsRequest request,
+      StreamObserver<io.temporal.api.workflowservice.v1.ScanWorkflowExecutionsResponse> observer) {
+    Calls.unary(engine, observer, () -> {
+      var page = workflowListing().list(engine.namespaces().require(request.getNamespace()), request.getQuery(),
+          request.getPageSize(), request.getNextPageToken());
+      return io.temporal.api.workflowservice.v1.ScanWorkflowExecutionsResponse.newBuilder()
+          .addAllExecutions(page.items()).setNextPageToken(page.nextPageToken()).build();
+    });
+  }
+
+  @Override
+  public void countWorkflowExecutions(
+      io.temporal.api.workflowservice.v1.CountWorkflowExecutionsRequest request,
+      StreamObserver<io.temporal.api.workflowservice.v1.CountWorkflowExecutionsResponse> observer) {
+    Calls.unary(engine, observer, () -> workflowListing().count(engine.namespaces().require(request.getNamespace()), request));
   }
 }

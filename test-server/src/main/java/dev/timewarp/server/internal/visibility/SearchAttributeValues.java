@@ -1,5 +1,7 @@
 package dev.timewarp.server.internal.visibility;
 
+import java.util.Map;
+
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Value;
@@ -47,6 +49,13 @@ public final class SearchAttributeValues {
       return null;
     }
     return fromJson(value, type);
+  }
+
+  /** A custom search attribute of a listed item, typed by the namespace; null when unset or unknown. */
+  public static Object custom(String field, Map<String, Payload> attributes, Map<String, IndexedValueType> types) {
+    Payload payload = attributes.get(field);
+    IndexedValueType type = types.get(field);
+    return payload == null || type == null ? null : decode(payload, type);
   }
 
   /** {@code value} as a json/plain Keyword payload, the shape Count's GROUP BY values take. */

@@ -1,7 +1,9 @@
 package dev.timewarp.server.internal.visibility;
 
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -45,6 +47,21 @@ public final class VisibilityQuery {
   /** The GROUP BY field; only ExecutionStatus is ever accepted. */
   public Optional<String> groupBy() {
     return groupBy;
+  }
+
+  /** A listing RPC refuses GROUP BY; only the count RPC named here answers it. */
+  public void refuseGroupBy(String countRpc) {
+    if (groupBy.isPresent()) {
+      throw dev.timewarp.server.internal.engine.EngineException.invalidArgument(
+          "'GROUP BY' clause is only supported in " + countRpc);
+    }
+  }
+
+  /** How many of {@code rows} fall in each value of the GROUP BY field, in first-seen order. */
+  public Map<String, Long> groupCounts(List<? extends VisibilityRow> rows) {
+    Map<String, Long> groups = new LinkedHashMap<>();
+    groupBy.ifPresent(field -> rows.forEach(row -> groups.merge(String.valueOf(row.value(field)), 1L, Long::sum)));
+    return groups;
   }
 
   public boolean hasOrderBy() {

@@ -79,6 +79,11 @@ public final class Workflows {
         () -> EngineException.notFound("workflow not found for ID: " + execution.getWorkflowId()));
   }
 
+  /** Every run of a namespace, for listing. */
+  public java.util.stream.Stream<WorkflowRun> all(String namespace) {
+    return namespaceRuns(namespace).values().stream().flatMap(List::stream);
+  }
+
   private static WorkflowRun requireOpen(WorkflowRun run) {
     if (!run.isOpen()) {
       throw EngineException.notFound("workflow execution already completed");
