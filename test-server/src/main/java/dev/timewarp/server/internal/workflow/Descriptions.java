@@ -32,6 +32,8 @@ public final class Descriptions {
         .filter(a -> a.state() != ActivityExecution.State.CLOSED)
         .sorted(Comparator.comparingLong(ActivityExecution::scheduledEventId))
         .forEach(a -> response.addPendingActivities(a.pendingInfo()));
+    run.children().values().stream().filter(child -> !child.firstRunId.isEmpty())
+        .forEach(child -> response.addPendingChildren(child.describe()));
     WorkflowTask task = run.task();
     if (task != null && run.isOpen()) {
       PendingWorkflowTaskInfo.Builder pending =
@@ -63,6 +65,10 @@ public final class Descriptions {
             .setMemo(Memo.newBuilder().putAllFields(run.memo()))
             .setSearchAttributes(SearchAttributes.newBuilder().putAllIndexedFields(run.searchAttributes()))
             .setFirstRunId(run.lineage().firstExecutionRunId());
+    run.lineage().parent().ifPresent(parent -> info
+        .setParentExecution(parent.execution())
+        .setParentNamespaceId(run.engine().namespaces().require(parent.namespace()).id())
+        .setRootExecution(parent.root()));
     run.closeTime().ifPresent(closed -> {
       info.setCloseTime(ProtoTime.timestamp(closed));
       info.setExecutionDuration(ProtoTime.duration(Duration.between(run.startTime(), closed)));

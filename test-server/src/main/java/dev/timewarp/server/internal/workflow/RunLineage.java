@@ -17,11 +17,17 @@ public record RunLineage(
     Optional<String> continuedFromRunId,
     ContinueAsNewInitiator initiator,
     Optional<Failure> continuedFailure,
-    Optional<Payloads> lastCompletionResult) {
+    Optional<Payloads> lastCompletionResult,
+    Optional<ParentLink> parent) {
+
+  /** The workflow that started this chain as its child, and the root of that family tree. */
+  public record ParentLink(String namespace, io.temporal.api.common.v1.WorkflowExecution execution, long initiatedEventId,
+      io.temporal.api.common.v1.WorkflowExecution root) {}
 
   /** The first run of a chain. */
-  static RunLineage first(String runId, Optional<Instant> executionExpiration, ContinueAsNewInitiator initiator) {
-    return new RunLineage(runId, executionExpiration, 1, Optional.empty(), initiator, Optional.empty(), Optional.empty());
+  static RunLineage first(String runId, Optional<Instant> executionExpiration, ContinueAsNewInitiator initiator,
+      Optional<ParentLink> parent) {
+    return new RunLineage(runId, executionExpiration, 1, Optional.empty(), initiator, Optional.empty(), Optional.empty(), parent);
   }
 
   /** The lineage of the run that follows {@code previous} in the same chain. */
@@ -29,6 +35,6 @@ public record RunLineage(
       Optional<Failure> failure, Optional<Payloads> lastCompletionResult) {
     RunLineage before = previous.lineage();
     return new RunLineage(before.firstExecutionRunId(), before.executionExpiration(), attempt, Optional.of(previous.runId()),
-        initiator, failure, lastCompletionResult);
+        initiator, failure, lastCompletionResult, before.parent());
   }
 }

@@ -76,6 +76,9 @@ public final class WorkflowRun implements ActivityOwner {
   private Deadline firstTaskBackoff;
   private Instant executionTime;
   private boolean signalEndsBackoff;
+  private final Map<Long, ChildWorkflows.PendingChild> children = new LinkedHashMap<>();
+  /** Work waiting for the buffered events to be written (they get their event ids then). */
+  private final List<Runnable> afterFlush = new java.util.ArrayList<>();
 
   WorkflowRun(
       Engine engine,
@@ -194,6 +197,30 @@ public final class WorkflowRun implements ActivityOwner {
 
   Map<String, ActivityExecution> pendingActivitiesById() {
     return pendingActivitiesById;
+  }
+
+  Map<Long, ChildWorkflows.PendingChild> children() {
+    return children;
+  }
+
+  /** Runs {@code action} once nothing is buffered: now, or right after the next flush. */
+  void whenFlushed(Runnable action) {
+    if (history.hasBuffered()) {
+      afterFlush.add(action);
+    } else {
+      action.run();
+    }
+  }
+
+  /** Writes the buffered events, then whatever waited for them; returns how many were written. */
+  int flushBuffered() {
+    int written = history.flushBuffer();
+    if (!afterFlush.isEmpty()) {
+      List<Runnable> waiting = List.copyOf(afterFlush);
+      afterFlush.clear();
+      waiting.forEach(Runnable::run);
+    }
+    return written;
   }
 
   Queries queries() {
@@ -322,7 +349,7 @@ public final class WorkflowRun implements ActivityOwner {
     if (!isOpen()) {
       return;
     }
-    history.flushBuffer();
+    flushBuffered();
     new RunSuccession(this).timedOut();
   }
 
@@ -331,6 +358,10 @@ public final class WorkflowRun implements ActivityOwner {
     append(closeEvent);
     status = newStatus;
     closeTime = engine.now();
+    new ChildWorkflows(this).applyParentClosePolicies();
+    if (lineage.parent().isPresent() && endsChain(closeEvent)) {
+      ChildWorkflows.childClosed(this, closeEvent);
+    }
     if (task != null) {
       task.cancelTimeout();
       task = null;
@@ -346,6 +377,17 @@ public final class WorkflowRun implements ActivityOwner {
     activities.values().forEach(ActivityExecution::ownerClosed);
     history.markClosed();
     engine.workflows().onClosed(this);
+  }
+
+  /** Whether no run follows this closing event (no continue-as-new, retry or next cron run). */
+  private static boolean endsChain(HistoryEvent.Builder closing) {
+    return switch (closing.getEventType()) {
+      case EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW -> false;
+      case EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED -> closing.getWorkflowExecutionCompletedEventAttributes().getNewExecutionRunId().isEmpty();
+      case EVENT_TYPE_WORKFLOW_EXECUTION_FAILED -> closing.getWorkflowExecutionFailedEventAttributes().getNewExecutionRunId().isEmpty();
+      case EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT -> closing.getWorkflowExecutionTimedOutEventAttributes().getNewExecutionRunId().isEmpty();
+      default -> true;
+    };
   }
 
   void signal(String name, Payloads input, String identity, io.temporal.api.common.v1.Header header) {
@@ -400,7 +442,7 @@ public final class WorkflowRun implements ActivityOwner {
   }
 
   void terminate(String reason, Payloads details, String identity) {
-    history.flushBuffer();
+    flushBuffered();
     WorkflowExecutionTerminatedEventAttributes.Builder attributes =
         WorkflowExecutionTerminatedEventAttributes.newBuilder()
             .setReason(reason)
@@ -483,7 +525,7 @@ public final class WorkflowRun implements ActivityOwner {
                     .setTimeoutType(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START)));
     sticky = null;
     finishTask(waiting);
-    history.flushBuffer();
+    flushBuffered();
     scheduleWorkflowTask(1);
   }
 
@@ -703,7 +745,7 @@ public final class WorkflowRun implements ActivityOwner {
   private void retryWorkflowTask(WorkflowTask previous) {
     sticky = null; // a failed or lost task is retried on the normal queue, with full history
     finishTask(previous);
-    boolean newEvents = history.flushBuffer() > 0;
+    boolean newEvents = flushBuffered() > 0;
     if (isOpen()) {
       scheduleWorkflowTask(newEvents ? 1 : previous.attempt + 1);
     }

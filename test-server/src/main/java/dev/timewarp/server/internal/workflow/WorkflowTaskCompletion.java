@@ -106,6 +106,7 @@ final class WorkflowTaskCompletion {
         case COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION -> cancelWorkflow(command, completedId);
         case COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION -> continueAsNew(command, completedId);
         case COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION -> new ExternalWorkflowCommands(run).signal(command, completedId);
+        case COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION -> new ChildWorkflows(run).start(command, completedId);
         case COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION ->
             new ExternalWorkflowCommands(run).requestCancel(command, completedId);
         default -> throw new IllegalStateException("validated command not applied: " + command.getCommandType());
@@ -113,7 +114,7 @@ final class WorkflowTaskCompletion {
     }
     boolean newTask = run.endApplyingCommands();
     run.taskCompleted(task);
-    newTask |= run.history().flushBuffer() > 0;
+    newTask |= run.flushBuffered() > 0;
     newTask |= request.getForceCreateNewWorkflowTask();
     run.queries().answer(request.getQueryResultsMap());
     RespondWorkflowTaskCompletedResponse.Builder response = RespondWorkflowTaskCompletedResponse.newBuilder();
@@ -280,6 +281,7 @@ final class WorkflowTaskCompletion {
             COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION -> {}
         case COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION -> validateContinueAsNew(command);
         case COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION -> ExternalWorkflowCommands.validateSignal(command);
+        case COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION -> ChildWorkflows.validate(command, run);
         case COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION -> ExternalWorkflowCommands.validateCancel(command);
         default -> throw unsupported(command);
       }
@@ -350,12 +352,8 @@ final class WorkflowTaskCompletion {
   }
 
   private static CommandRejection unsupported(Command command) {
-    WorkflowTaskFailedCause cause =
-        switch (command.getCommandType()) {
-          case COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION -> WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_START_CHILD_EXECUTION_ATTRIBUTES;
-          default -> WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND;
-        };
-    return new CommandRejection(cause, command.getCommandType() + " is not supported by Timewarp yet");
+    return new CommandRejection(WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND,
+        command.getCommandType() + " is not supported by Timewarp yet");
   }
 
   // ---- application ----------------------------------------------------------------------------

@@ -95,11 +95,17 @@ public final class Workflows {
   // ---- start ----------------------------------------------------------------------------------
 
   public StartWorkflowExecutionResponse start(StartWorkflowExecutionRequest request) {
-    return start(request, Optional.empty());
+    return start(request, Optional.empty(), Optional.empty());
+  }
+
+  /** Starts a workflow as another one's child; ALREADY_EXISTS when its id is taken as the policy says. */
+  WorkflowRun startChild(StartWorkflowExecutionRequest request, RunLineage.ParentLink parent) {
+    String runId = start(request, Optional.empty(), Optional.of(parent)).getRunId();
+    return byRunId.get(runId);
   }
 
   private StartWorkflowExecutionResponse start(
-      StartWorkflowExecutionRequest request, Optional<HistoryEvent.Builder> signal) {
+      StartWorkflowExecutionRequest request, Optional<HistoryEvent.Builder> signal, Optional<RunLineage.ParentLink> parent) {
     NamespaceRecord namespace = engine.namespaces().require(request.getNamespace());
     StartRequests.validate(request);
     Optional<WorkflowRun> existing = current(namespace.name(), request.getWorkflowId());
@@ -134,7 +140,8 @@ public final class Workflows {
         execution.isZero() ? Optional.empty() : Optional.of(engine.now().plus(execution)),
         request.getCronSchedule().isEmpty()
             ? io.temporal.api.enums.v1.ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_UNSPECIFIED
-            : io.temporal.api.enums.v1.ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_CRON_SCHEDULE);
+            : io.temporal.api.enums.v1.ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_CRON_SCHEDULE,
+        parent);
     WorkflowRun run = register(namespace, request, runTimeout, runId, lineage);
     run.recordStarted(startedEvent(run, request, backoff), signal.map(s -> s.setEventTime(ProtoTime.timestamp(engine.now()))),
         backoff, request.getCronSchedule().isEmpty());
@@ -225,6 +232,10 @@ public final class Workflows {
     lineage.continuedFailure().ifPresent(a::setContinuedFailure);
     lineage.lastCompletionResult().ifPresent(a::setLastCompletionResult);
     lineage.executionExpiration().ifPresent(at -> a.setWorkflowExecutionExpirationTime(ProtoTime.timestamp(at)));
+    lineage.parent().ifPresent(parent -> a.setParentWorkflowNamespace(parent.namespace())
+        .setParentWorkflowExecution(parent.execution())
+        .setParentInitiatedEventId(parent.initiatedEventId())
+        .setRootWorkflowExecution(parent.root()));
     if (!backoff.isZero()) {
       a.setFirstWorkflowTaskBackoff(ProtoTime.duration(backoff));
     }
@@ -292,7 +303,8 @@ public final class Workflows {
     if (r.hasHeader()) signal.setHeader(r.getHeader());
     return start(start.build(),
         Optional.of(HistoryEvent.newBuilder().setEventType(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)
-            .setWorkflowExecutionSignaledEventAttributes(signal)));
+            .setWorkflowExecutionSignaledEventAttributes(signal)),
+        Optional.empty());
   }
 
   // ---- signals, cancel, terminate -------------------------------------------------------------
