@@ -9,11 +9,11 @@ import io.temporal.api.failure.v1.ApplicationFailureInfo;
 import io.temporal.api.failure.v1.Failure;
 
 /** Shared checks and values for the hand-made RPC tests. */
-final class RpcChecks {
+public final class RpcChecks {
   private RpcChecks() {}
 
   /** The call fails with exactly this gRPC status code and message. */
-  static void assertStatus(Runnable call, Status.Code code, String message) {
+  public static void assertStatus(Runnable call, Status.Code code, String message) {
     assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
       assertThat(e.getStatus().getCode()).isEqualTo(code);
       assertThat(e.getStatus().getDescription()).isEqualTo(message);

@@ -416,4 +416,19 @@ public final class WorkflowServiceShell extends WorkflowServiceGrpc.WorkflowServ
       StreamObserver<io.temporal.api.workflowservice.v1.CountWorkflowExecutionsResponse> observer) {
     Calls.unary(engine, observer, () -> workflowListing().count(engine.namespaces().require(request.getNamespace()), request));
   }
+
+  @Override
+  public void resetWorkflowExecution(
+      io.temporal.api.workflowservice.v1.ResetWorkflowExecutionRequest request,
+      StreamObserver<io.temporal.api.workflowservice.v1.ResetWorkflowExecutionResponse> observer) {
+    Calls.unary(engine, observer, () -> new dev.timewarp.server.internal.workflow.WorkflowResets(engine.workflows()).reset(request));
+  }
+
+  @Override
+  public void deleteWorkflowExecution(
+      io.temporal.api.workflowservice.v1.DeleteWorkflowExecutionRequest request,
+      StreamObserver<io.temporal.api.workflowservice.v1.DeleteWorkflowExecutionResponse> observer) {
+    Calls.unary(engine, observer, () -> engine.workflows().delete(request),
+        io.temporal.api.workflowservice.v1.DeleteWorkflowExecutionResponse.getDefaultInstance());
+  }
 }

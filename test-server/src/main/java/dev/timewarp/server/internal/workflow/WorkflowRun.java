@@ -327,13 +327,7 @@ public final class WorkflowRun implements ActivityOwner {
     executionTime = startTime.plus(backoff);
     append(startedEvent);
     signal.ifPresent(this::append);
-    runExpiration()
-        .ifPresent(
-            at ->
-                runTimeoutDeadline =
-                    engine
-                        .deadlines()
-                        .schedule(at, "run timeout of workflow " + workflowId, this::timeOut));
+    armRunTimeout();
     if (backoff.isZero() || (isStartDelay && signal.isPresent())) {
       scheduleWorkflowTask(1);
     } else {
@@ -343,6 +337,16 @@ public final class WorkflowRun implements ActivityOwner {
         ensureWorkflowTask();
       });
     }
+  }
+
+  void armRunTimeout() {
+    runExpiration().ifPresent(at ->
+        runTimeoutDeadline = engine.deadlines().schedule(at, "run timeout of workflow " + workflowId, this::timeOut));
+  }
+
+  /** A reset run continues from a copied history: its last completed task's start is where replay resumes. */
+  void resumeAfter(long lastCompletedTaskStartedEventId) {
+    previousStartedEventId = lastCompletedTaskStartedEventId;
   }
 
   private void timeOut() {

@@ -425,25 +425,7 @@ final class WorkflowTaskCompletion {
             .getEventId();
     UserTimer timer = new UserTimer(attributes.getTimerId(), startedId);
     run.timers().put(timer.timerId, timer);
-    java.time.Instant fireAt = run.now().plus(fireAfter);
-    boolean beforeRunEnds = run.runExpiration().map(end -> !fireAt.isAfter(end)).orElse(true);
-    if (beforeRunEnds) { // a timer past the run's end would never fire: the run times out first
-      timer.deadline =
-          run.engine().deadlines().schedule(fireAt, "timer " + timer.timerId + " of " + run.describe(), () -> fire(timer));
-    }
-  }
-
-  private void fire(UserTimer timer) {
-    if (!run.isOpen() || run.timers().get(timer.timerId) != timer) {
-      return;
-    }
-    run.timers().remove(timer.timerId);
-    run.addWorkflowEvent(
-        run.newEvent(EventType.EVENT_TYPE_TIMER_FIRED)
-            .setTimerFiredEventAttributes(
-                TimerFiredEventAttributes.newBuilder()
-                    .setTimerId(timer.timerId)
-                    .setStartedEventId(timer.startedEventId)));
+    timer.arm(run, run.now().plus(fireAfter));
   }
 
   private void cancelTimer(Command command, long completedId) {

@@ -158,6 +158,28 @@ public final class Workflows {
     return run;
   }
 
+  /** A run created by a reset: the base run's start request and lineage, a new run id, nothing written yet. */
+  WorkflowRun registerReset(WorkflowRun base, String runId, String requestId) {
+    StartWorkflowExecutionRequest request = base.startRequest().toBuilder().setRequestId(requestId).build();
+    return register(base.namespace(), request, base.runTimeout(), runId, base.lineage());
+  }
+
+  /** Deletes a run: terminated first if it still runs, then gone from every lookup. */
+  public void delete(io.temporal.api.workflowservice.v1.DeleteWorkflowExecutionRequest r) {
+    WorkflowRun run = find(r.getNamespace(), r.getWorkflowExecution());
+    if (run.isOpen()) {
+      run.terminate("Delete workflow execution", io.temporal.api.common.v1.Payloads.getDefaultInstance(), "history-service");
+    }
+    List<WorkflowRun> chain = namespaceRuns(run.namespaceName()).get(run.workflowId());
+    chain.remove(run);
+    if (chain.isEmpty()) {
+      namespaceRuns(run.namespaceName()).remove(run.workflowId());
+    }
+    byRunId.remove(run.runId());
+    open.remove(run);
+    queried.remove(run);
+  }
+
   /**
    * Starts the run that follows a closed one in the same chain (continue-as-new, a retry, the next
    * cron run) under the run id its closing event already names; its first task waits {@code backoff}.
