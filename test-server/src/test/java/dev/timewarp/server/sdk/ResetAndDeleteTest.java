@@ -73,7 +73,9 @@ class ResetAndDeleteTest {
     }
   }
 
-  private final SdkHarness harness = new SdkHarness();
+  // time moves only when a test says so: a running workflow stays running until it is reset
+  private final SdkHarness harness = new SdkHarness(
+      dev.timewarp.server.ServerOptions.builder().timeSkipping(dev.timewarp.server.TimeSkipping.MANUAL).build());
 
   @AfterEach
   void tearDown() {
@@ -158,7 +160,8 @@ class ResetAndDeleteTest {
         .setWorkflowTaskFinishEventId(resetPoint).build());
 
     assertThat(status("pending", first.getRunId())).isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED);
-    // the restored two-day timer fires (skipped) and the workflow ends with the one note it had
+    // the restored two-day timer fires and the workflow ends with the one note it had
+    harness.server.clock().advance(Duration.ofDays(2));
     assertThat(harness.client.newUntypedWorkflowStub("pending").getResult(String.class)).isEqualTo("filed with [only one]");
     assertThat(status("pending", reset.getRunId())).isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
   }

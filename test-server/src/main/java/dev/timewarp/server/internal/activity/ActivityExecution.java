@@ -212,14 +212,11 @@ public final class ActivityExecution {
   }
 
   private Instant now() {
-    return owner.engine().now();
+    return owner.now();
   }
 
   private Deadline arm(Instant at, TimeoutType type, Runnable action) {
-    return owner
-        .engine()
-        .deadlines()
-        .schedule(at, tieBreakRank(type), TimeoutNames.of(type) + " of activity " + activityType() + " (" + activityId() + ")", action);
+    return owner.schedule(at, tieBreakRank(type), TimeoutNames.of(type) + " of activity " + activityType() + " (" + activityId() + ")", action);
   }
 
   /**

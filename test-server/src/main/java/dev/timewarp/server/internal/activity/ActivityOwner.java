@@ -13,6 +13,16 @@ public interface ActivityOwner {
 
   String namespaceName();
 
+  /** The owner's time: the server's, or a workflow execution's own when it skips time by itself. */
+  default java.time.Instant now() {
+    return engine().now();
+  }
+
+  /** Schedules work at an instant of the owner's time. */
+  default dev.timewarp.server.internal.time.Deadline schedule(java.time.Instant at, long rank, String description, Runnable action) {
+    return engine().deadlines().schedule(at, rank, description, action);
+  }
+
   String workflowId();
 
   String runId();

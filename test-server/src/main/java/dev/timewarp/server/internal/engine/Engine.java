@@ -203,6 +203,9 @@ public final class Engine implements AutoCloseable {
     try {
       while (!closed) {
         fireDue();
+        if (workflows.skipIdleExecutions()) {
+          continue; // an execution skipping time by itself jumped ahead: its deadlines are due now
+        }
         Optional<Instant> next = deadlines.peek().map(d -> d.at());
         boolean skippable = next.isPresent() && autoSkipAllowed();
         if (skippable && inFlight().isEmpty()) {

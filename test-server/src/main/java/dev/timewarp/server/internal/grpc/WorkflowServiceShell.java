@@ -431,4 +431,11 @@ public final class WorkflowServiceShell extends WorkflowServiceGrpc.WorkflowServ
     Calls.unary(engine, observer, () -> engine.workflows().delete(request),
         io.temporal.api.workflowservice.v1.DeleteWorkflowExecutionResponse.getDefaultInstance());
   }
+
+  @Override
+  public void updateWorkflowExecutionOptions(
+      io.temporal.api.workflowservice.v1.UpdateWorkflowExecutionOptionsRequest request,
+      StreamObserver<io.temporal.api.workflowservice.v1.UpdateWorkflowExecutionOptionsResponse> observer) {
+    Calls.unary(engine, observer, () -> engine.workflows().updateOptions(request));
+  }
 }

@@ -4,7 +4,7 @@ import java.time.Instant;
 
 /** A scheduled piece of engine work. Cancelling removes it, so time never jumps to a dead deadline. */
 public final class Deadline implements Comparable<Deadline> {
-  private final Instant at;
+  private Instant at;
   private final long rank;
   private final long sequence;
   private final String description;
@@ -27,6 +27,11 @@ public final class Deadline implements Comparable<Deadline> {
 
   public String description() {
     return description;
+  }
+
+  /** Moves the instant; only the queue may, as it re-sorts the deadline. */
+  void moveTo(Instant newAt) {
+    at = newAt;
   }
 
   public boolean isPending() {

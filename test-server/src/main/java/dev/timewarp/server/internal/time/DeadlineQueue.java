@@ -38,6 +38,14 @@ public final class DeadlineQueue {
     return true;
   }
 
+  /** Brings a pending deadline forward by {@code by} (its time domain skipped ahead). */
+  public void shiftEarlier(Deadline deadline, java.time.Duration by) {
+    if (deadline.isPending() && queue.remove(deadline)) {
+      deadline.moveTo(deadline.at().minus(by));
+      queue.add(deadline);
+    }
+  }
+
   public int size() {
     return queue.size();
   }

@@ -164,7 +164,7 @@ final class ChildWorkflows {
     PendingChild child = new PendingChild(initiatedId, namespace, a.getWorkflowId(), a.getWorkflowType().getName(), policy);
     parent.children().put(initiatedId, child);
     StartWorkflowExecutionRequest request = startRequest(namespace, initiated.build());
-    parent.engine().deadlines().schedule(parent.now(), "start of child " + a.getWorkflowId() + " of " + parent.describe(),
+    parent.schedule(parent.now(), "start of child " + a.getWorkflowId() + " of " + parent.describe(),
         () -> startNow(child, request, completedId, a.getControl()));
   }
 
@@ -247,7 +247,7 @@ final class ChildWorkflows {
   /** The child's chain ended with {@code closing}: the parent hears of it, a moment later. */
   static void childClosed(WorkflowRun child, HistoryEvent.Builder closing) {
     RunLineage.ParentLink link = child.lineage().parent().orElseThrow();
-    child.engine().deadlines().schedule(child.now(), "outcome of child " + child.describe(), () -> {
+    child.schedule(child.now(), "outcome of child " + child.describe(), () -> {
       WorkflowRun parentRun;
       try {
         parentRun = child.engine().workflows().find(link.namespace(), link.execution());

@@ -167,7 +167,7 @@ final class ExternalWorkflowCommands {
 
   /** Runs {@code delivery} right after the current step, like the real server's transfer task. */
   private void later(String what, Runnable delivery) {
-    run.engine().deadlines().schedule(run.now(), what + " from " + run.describe(), delivery);
+    run.schedule(run.now(), what + " from " + run.describe(), delivery);
   }
 
   /** The outcome goes back to the sender, unless it has closed meanwhile. */

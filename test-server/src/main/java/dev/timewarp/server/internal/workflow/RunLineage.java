@@ -18,7 +18,8 @@ public record RunLineage(
     ContinueAsNewInitiator initiator,
     Optional<Failure> continuedFailure,
     Optional<Payloads> lastCompletionResult,
-    Optional<ParentLink> parent) {
+    Optional<ParentLink> parent,
+    ExecutionClock clock) {
 
   /** The workflow that started this chain as its child, and the root of that family tree. */
   public record ParentLink(String namespace, io.temporal.api.common.v1.WorkflowExecution execution, long initiatedEventId,
@@ -26,8 +27,9 @@ public record RunLineage(
 
   /** The first run of a chain. */
   static RunLineage first(String runId, Optional<Instant> executionExpiration, ContinueAsNewInitiator initiator,
-      Optional<ParentLink> parent) {
-    return new RunLineage(runId, executionExpiration, 1, Optional.empty(), initiator, Optional.empty(), Optional.empty(), parent);
+      Optional<ParentLink> parent, ExecutionClock clock) {
+    return new RunLineage(runId, executionExpiration, 1, Optional.empty(), initiator, Optional.empty(), Optional.empty(), parent,
+        clock);
   }
 
   /** The lineage of the run that follows {@code previous} in the same chain. */
@@ -35,6 +37,6 @@ public record RunLineage(
       Optional<Failure> failure, Optional<Payloads> lastCompletionResult) {
     RunLineage before = previous.lineage();
     return new RunLineage(before.firstExecutionRunId(), before.executionExpiration(), attempt, Optional.of(previous.runId()),
-        initiator, failure, lastCompletionResult, before.parent());
+        initiator, failure, lastCompletionResult, before.parent(), before.clock());
   }
 }

@@ -17,7 +17,7 @@ final class UserTimer {
   void arm(WorkflowRun run, java.time.Instant fireAt) {
     boolean beforeRunEnds = run.runExpiration().map(end -> !fireAt.isAfter(end)).orElse(true);
     if (beforeRunEnds) {
-      deadline = run.engine().deadlines().schedule(fireAt, "timer " + timerId + " of " + run.describe(), () -> fire(run));
+      deadline = run.schedule(fireAt, "timer " + timerId + " of " + run.describe(), () -> fire(run));
     }
   }
 

@@ -72,6 +72,7 @@ public final class WorkflowRun implements ActivityOwner {
   private final Map<String, io.temporal.api.common.v1.Payload> searchAttributes =
       new LinkedHashMap<>();
   private final RunLineage lineage;
+  private final ExecutionClock clock;
   /** The first workflow task waits out a start delay, retry or cron backoff. */
   private Deadline firstTaskBackoff;
   private Instant executionTime;
@@ -93,10 +94,11 @@ public final class WorkflowRun implements ActivityOwner {
     this.workflowId = start.getWorkflowId();
     this.runId = runId;
     this.lineage = lineage;
+    this.clock = lineage.clock();
     this.start = start;
     this.runTimeout = runTimeout;
     this.taskTimeout = taskTimeout;
-    this.startTime = engine.now();
+    this.startTime = clock.domain.now();
     memo.putAll(start.getMemo().getFieldsMap());
     searchAttributes.putAll(start.getSearchAttributes().getIndexedFieldsMap());
   }
@@ -240,8 +242,24 @@ public final class WorkflowRun implements ActivityOwner {
     return engine;
   }
 
+  /** The execution's time: the server's, unless the execution skips time on its own. */
+  @Override
   public Instant now() {
-    return engine.now();
+    return clock.domain.now();
+  }
+
+  /** Schedules work at an instant of the execution's time. */
+  @Override
+  public Deadline schedule(Instant at, long rank, String description, Runnable action) {
+    return clock.domain.schedule(at, rank, description, action);
+  }
+
+  Deadline schedule(Instant at, String description, Runnable action) {
+    return schedule(at, 0, description, action);
+  }
+
+  ExecutionClock clock() {
+    return clock;
   }
 
   /** When the run times out, if it has a run timeout; counted from after any first-task backoff. */
@@ -254,7 +272,7 @@ public final class WorkflowRun implements ActivityOwner {
   HistoryEvent.Builder newEvent(EventType type) {
     return HistoryEvent.newBuilder()
         .setEventType(type)
-        .setEventTime(ProtoTime.timestamp(engine.now()));
+        .setEventTime(ProtoTime.timestamp(now()));
   }
 
   HistoryEvent append(HistoryEvent.Builder event) {
@@ -332,7 +350,7 @@ public final class WorkflowRun implements ActivityOwner {
       scheduleWorkflowTask(1);
     } else {
       signalEndsBackoff = isStartDelay;
-      firstTaskBackoff = engine.deadlines().schedule(executionTime, "first workflow task of " + workflowId, () -> {
+      firstTaskBackoff = schedule(executionTime, "first workflow task of " + workflowId, () -> {
         firstTaskBackoff = null;
         ensureWorkflowTask();
       });
@@ -341,7 +359,7 @@ public final class WorkflowRun implements ActivityOwner {
 
   void armRunTimeout() {
     runExpiration().ifPresent(at ->
-        runTimeoutDeadline = engine.deadlines().schedule(at, "run timeout of workflow " + workflowId, this::timeOut));
+        runTimeoutDeadline = schedule(at, "run timeout of workflow " + workflowId, this::timeOut));
   }
 
   /** A reset run continues from a copied history: its last completed task's start is where replay resumes. */
@@ -361,7 +379,7 @@ public final class WorkflowRun implements ActivityOwner {
   void close(WorkflowExecutionStatus newStatus, HistoryEvent.Builder closeEvent) {
     append(closeEvent);
     status = newStatus;
-    closeTime = engine.now();
+    closeTime = now();
     new ChildWorkflows(this).applyParentClosePolicies();
     if (lineage.parent().isPresent() && endsChain(closeEvent)) {
       ChildWorkflows.childClosed(this, closeEvent);
@@ -466,9 +484,7 @@ public final class WorkflowRun implements ActivityOwner {
     WorkflowTask scheduled = newWorkflowTask(attempt);
     if (scheduled.stickyQueue != null) {
       scheduled.stickyScheduleToStart =
-          engine
-              .deadlines()
-              .schedule(
+          schedule(
                   scheduled.scheduledTime.plus(sticky.scheduleToStart()),
                   "sticky schedule-to-start of " + workflowId,
                   () -> stickyTimedOut(scheduled));
@@ -544,7 +560,7 @@ public final class WorkflowRun implements ActivityOwner {
   }
 
   private WorkflowTask newWorkflowTask(int attempt) {
-    WorkflowTask scheduled = new WorkflowTask(attempt, ++taskSequence, engine.now(), taskTimeout);
+    WorkflowTask scheduled = new WorkflowTask(attempt, ++taskSequence, now(), taskTimeout);
     if (sticky != null && !scheduled.isTransient()) {
       scheduled.stickyQueue = sticky.name();
     }
@@ -597,7 +613,7 @@ public final class WorkflowRun implements ActivityOwner {
       scheduled.stickyScheduleToStart.cancel();
     }
     scheduled.state = WorkflowTask.State.STARTED;
-    scheduled.startedTime = engine.now();
+    scheduled.startedTime = now();
     scheduled.identity = identity;
     scheduled.requestId = UUID.randomUUID().toString();
     HistoryEvent.Builder started =
@@ -622,10 +638,8 @@ public final class WorkflowRun implements ActivityOwner {
       scheduled.startedEventId = append(started).getEventId();
     }
     scheduled.timeout =
-        engine
-            .deadlines()
-            .schedule(
-                engine.now().plus(scheduled.startToCloseTimeout),
+        schedule(
+                now().plus(scheduled.startToCloseTimeout),
                 "workflow task timeout of " + workflowId,
                 () -> timeOutWorkflowTask(scheduled));
   }
@@ -768,12 +782,42 @@ public final class WorkflowRun implements ActivityOwner {
 
   // ---- busy or idle ---------------------------------------------------------------------------
 
+  /** Whether nothing of this execution is under way: no task, activity, child or query waits. */
+  boolean isIdleForSkipping() {
+    List<InFlight> busy = new java.util.ArrayList<>();
+    describeInFlight(busy);
+    return busy.isEmpty() && children.isEmpty() && (task == null || task.workerLost);
+  }
+
+  /** The execution's time jumped ahead by itself: recorded, ignorable by workers that predate it. */
+  void recordTimeSkipped(ExecutionClock.Skip skip) {
+    append(newEvent(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIME_SKIPPING_TRANSITIONED)
+        .setWorkerMayIgnore(true)
+        .setWorkflowExecutionTimeSkippingTransitionedEventAttributes(
+            io.temporal.api.history.v1.WorkflowExecutionTimeSkippingTransitionedEventAttributes.newBuilder()
+                .setTargetTime(ProtoTime.timestamp(skip.target()))
+                .setDisabledAfterFastForward(skip.endsFastForward())
+                .setWallClockTime(ProtoTime.timestamp(Instant.now()))));
+  }
+
+  /** UpdateWorkflowExecutionOptions changed the execution's TimeSkippingConfig. */
+  void recordTimeSkippingUpdated(io.temporal.api.common.v1.TimeSkippingConfig config, String identity) {
+    clock.configure(config);
+    append(newEvent(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_OPTIONS_UPDATED)
+        .setWorkerMayIgnore(true)
+        .setWorkflowExecutionOptionsUpdatedEventAttributes(
+            io.temporal.api.history.v1.WorkflowExecutionOptionsUpdatedEventAttributes.newBuilder()
+                .setTimeSkippingConfig(config)
+                .setTimeSkippingConfigUpdated(true)
+                .setIdentity(identity)));
+  }
+
   void describeInFlight(List<InFlight> out) {
     queries.describeInFlight(out);
     if (!isOpen()) {
       return;
     }
-    Instant now = engine.now();
+    Instant now = now();
     if (task != null && !task.workerLost) {
       String subject = "workflow task of " + describe();
       if (task.isStarted()) {

@@ -32,6 +32,7 @@ import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionResponse;
 import io.temporal.api.workflowservice.v1.TerminateWorkflowExecutionRequest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -46,6 +47,8 @@ public final class Workflows {
   private final Map<String, Map<String, List<WorkflowRun>>> runs = new HashMap<>();
   private final Map<String, WorkflowRun> byRunId = new HashMap<>();
   private final List<WorkflowRun> open = new ArrayList<>();
+  /** Executions ever configured to skip time by themselves; none means the skip check costs nothing. */
+  private int skippingClocks;
   /** Runs that were queried and may still have queries waiting (closed runs included). */
   private final java.util.Set<WorkflowRun> queried = new java.util.LinkedHashSet<>();
 
@@ -132,20 +135,38 @@ public final class Workflows {
     }
     Duration runTimeout = StartRequests.runTimeout(request);
     String runId = java.util.UUID.randomUUID().toString();
+    ExecutionClock clock = startClock(request, parent);
+    Instant now = clock.domain.now();
     Duration execution = ProtoTime.capped(request.getWorkflowExecutionTimeout());
     Duration backoff = request.getCronSchedule().isEmpty()
         ? ProtoTime.capped(request.getWorkflowStartDelay())
-        : CronSchedule.parse(request.getCronSchedule()).backoff(engine.now(), engine.now());
+        : CronSchedule.parse(request.getCronSchedule()).backoff(now, now);
     RunLineage lineage = RunLineage.first(runId,
-        execution.isZero() ? Optional.empty() : Optional.of(engine.now().plus(execution)),
+        execution.isZero() ? Optional.empty() : Optional.of(now.plus(execution)),
         request.getCronSchedule().isEmpty()
             ? io.temporal.api.enums.v1.ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_UNSPECIFIED
             : io.temporal.api.enums.v1.ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_CRON_SCHEDULE,
-        parent);
+        parent, clock);
     WorkflowRun run = register(namespace, request, runTimeout, runId, lineage);
-    run.recordStarted(startedEvent(run, request, backoff), signal.map(s -> s.setEventTime(ProtoTime.timestamp(engine.now()))),
+    run.recordStarted(startedEvent(run, request, backoff), signal.map(s -> s.setEventTime(ProtoTime.timestamp(now))),
         backoff, request.getCronSchedule().isEmpty());
     return response(run, true);
+  }
+
+  /**
+   * A new execution's own clock: a child starts where its parent's time is and, unless told
+   * otherwise, skips time when its parent does; the start request's TimeSkippingConfig applies last.
+   */
+  private ExecutionClock startClock(StartWorkflowExecutionRequest request, Optional<RunLineage.ParentLink> parent) {
+    Optional<ExecutionClock> parentClock = parent.flatMap(link -> Optional.ofNullable(byRunId.get(link.execution().getRunId())))
+        .map(WorkflowRun::clock);
+    Duration skipped = parentClock.map(c -> c.domain.skipped()).orElse(Duration.ZERO);
+    ExecutionClock clock = ExecutionClock.start(engine, skipped, parentClock.map(ExecutionClock::propagates).orElse(false),
+        request.getTimeSkippingConfig());
+    if (clock.isSkipping()) {
+      skippingClocks++;
+    }
+    return clock;
   }
 
   private WorkflowRun register(NamespaceRecord namespace, StartWorkflowExecutionRequest request, Duration runTimeout,
@@ -189,7 +210,7 @@ public final class Workflows {
     Duration runTimeout = StartRequests.runTimeout(request);
     if (lineage.executionExpiration().isPresent()) {
       // the chain's execution timeout bounds every run in it
-      Duration left = Duration.between(engine.now().plus(backoff), lineage.executionExpiration().get());
+      Duration left = Duration.between(previous.now().plus(backoff), lineage.executionExpiration().get());
       Duration bound = left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left;
       runTimeout = runTimeout.isZero() || runTimeout.compareTo(bound) > 0 ? bound : runTimeout;
     }
@@ -254,6 +275,13 @@ public final class Workflows {
     lineage.continuedFailure().ifPresent(a::setContinuedFailure);
     lineage.lastCompletionResult().ifPresent(a::setLastCompletionResult);
     lineage.executionExpiration().ifPresent(at -> a.setWorkflowExecutionExpirationTime(ProtoTime.timestamp(at)));
+    if (r.hasTimeSkippingConfig()) {
+      a.setTimeSkippingConfig(r.getTimeSkippingConfig());
+    }
+    if (!run.clock().domain.skipped().isZero()) {
+      a.setTimeSkippingStatePropagation(io.temporal.api.common.v1.TimeSkippingStatePropagation.newBuilder()
+          .setInitialSkippedDuration(ProtoTime.duration(run.clock().domain.skipped())));
+    }
     lineage.parent().ifPresent(parent -> a.setParentWorkflowNamespace(parent.namespace())
         .setParentWorkflowExecution(parent.execution())
         .setParentInitiatedEventId(parent.initiatedEventId())
@@ -477,6 +505,59 @@ public final class Workflows {
         run.queries().describeInFlight(out);
       }
     }
+  }
+
+  // ---- per-execution time skipping ------------------------------------------------------------
+
+  /**
+   * Lets every idle execution that skips time by itself jump to its next timer or fast-forward
+   * target; returns whether any did (their deadlines are then due).
+   */
+  public boolean skipIdleExecutions() {
+    if (skippingClocks == 0) {
+      return false;
+    }
+    boolean skipped = false;
+    for (WorkflowRun run : List.copyOf(open)) {
+      ExecutionClock clock = run.clock();
+      if (!clock.isSkipping() || !run.isOpen() || !run.isIdleForSkipping()) {
+        continue;
+      }
+      Optional<ExecutionClock.Skip> skip = clock.nextSkip();
+      if (skip.isPresent()) {
+        clock.skipTo(skip.get());
+        run.recordTimeSkipped(skip.get());
+        skipped = true;
+      }
+    }
+    return skipped;
+  }
+
+  /** UpdateWorkflowExecutionOptions: the time-skipping config (the only option Timewarp models). */
+  public io.temporal.api.workflowservice.v1.UpdateWorkflowExecutionOptionsResponse updateOptions(
+      io.temporal.api.workflowservice.v1.UpdateWorkflowExecutionOptionsRequest r) {
+    if (!r.hasUpdateMask() || r.getUpdateMask().getPathsCount() == 0) {
+      throw EngineException.invalidArgument("UpdateMask is required.");
+    }
+    for (String path : r.getUpdateMask().getPathsList()) {
+      if (!path.equals("time_skipping_config") && !path.startsWith("time_skipping_config.")) {
+        throw EngineException.invalidArgument("error parsing UpdateMask: path " + path + " is not supported by Timewarp");
+      }
+    }
+    WorkflowRun run = requireOpen(find(r.getNamespace(), r.getWorkflowExecution()));
+    io.temporal.api.common.v1.TimeSkippingConfig config = r.getWorkflowExecutionOptions().getTimeSkippingConfig();
+    if (config.hasFastForward() && !ProtoTime.isValid(config.getFastForward())) {
+      throw EngineException.invalidArgument("invalid FastForward: negative duration");
+    }
+    boolean wasSkipping = run.clock().isSkipping();
+    run.recordTimeSkippingUpdated(config, r.getIdentity());
+    if (!wasSkipping && run.clock().isSkipping()) {
+      skippingClocks++;
+    }
+    return io.temporal.api.workflowservice.v1.UpdateWorkflowExecutionOptionsResponse.newBuilder()
+        .setWorkflowExecutionOptions(io.temporal.api.workflow.v1.WorkflowExecutionOptions.newBuilder()
+            .setTimeSkippingConfig(run.clock().config()))
+        .build();
   }
 
   public void closeAll() {
