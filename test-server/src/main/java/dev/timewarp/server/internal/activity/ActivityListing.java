@@ -79,11 +79,7 @@ public final class ActivityListing {
       .thenComparing(r -> r.activity().runId());
 
   private List<Row> matching(NamespaceRecord namespace, VisibilityQuery query) {
-    return activities.all(namespace.name())
-        .map(a -> new Row(a, namespace))
-        .filter(query::matches)
-        .sorted(query.ordering(DEFAULT_ORDER))
-        .toList();
+    return query.select(activities.all(namespace.name()).map(a -> new Row(a, namespace)), DEFAULT_ORDER);
   }
 
   public ListActivityExecutionsResponse list(NamespaceRecord namespace, ListActivityExecutionsRequest r) {

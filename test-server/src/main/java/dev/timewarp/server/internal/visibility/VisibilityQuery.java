@@ -49,6 +49,11 @@ public final class VisibilityQuery {
     return groupBy;
   }
 
+  /** The rows that match, in the query's order, then {@code defaultOrder}. */
+  public <R extends VisibilityRow> List<R> select(java.util.stream.Stream<R> rows, Comparator<R> defaultOrder) {
+    return rows.filter(this::matches).sorted(ordering(defaultOrder)).toList();
+  }
+
   /** A listing RPC refuses GROUP BY; only the count RPC named here answers it. */
   public void refuseGroupBy(String countRpc) {
     if (groupBy.isPresent()) {

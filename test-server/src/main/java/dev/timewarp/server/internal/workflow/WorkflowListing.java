@@ -78,11 +78,7 @@ public final class WorkflowListing {
       .thenComparing(r -> r.run().runId());
 
   private List<Row> matching(NamespaceRecord namespace, VisibilityQuery query) {
-    return workflows.all(namespace.name())
-        .map(Row::new)
-        .filter(query::matches)
-        .sorted(query.ordering(DEFAULT_ORDER))
-        .toList();
+    return query.select(workflows.all(namespace.name()).map(Row::new), DEFAULT_ORDER);
   }
 
   /** A page of runs matching {@code query}; used by List and Scan alike. */
