@@ -107,10 +107,10 @@ class ServiceErrorsTest {
 
   @Test
   void unimplementedRpcsNameTheMethod() {
-    assertThatThrownBy(() -> rpc.listWorkflowExecutions(ListWorkflowExecutionsRequest.newBuilder().setNamespace("default").build()))
+    assertThatThrownBy(() -> rpc.listSchedules(ListSchedulesRequest.newBuilder().setNamespace("default").build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
-          assertThat(e.getStatus().getDescription()).contains("ListWorkflowExecutions");
+          assertThat(e.getStatus().getDescription()).contains("ListSchedules");
         });
   }
 
