@@ -100,6 +100,20 @@ public final class Workflows {
 
   private StartWorkflowExecutionResponse start(
       StartWorkflowExecutionRequest request, Optional<HistoryEvent.Builder> signal) {
+    return start(request, signal, run -> {});
+  }
+
+  /**
+   * Starts like {@link #start(StartWorkflowExecutionRequest)}; a new run is handed to {@code
+   * beforeFirstTask} before its first workflow task can reach a worker (update-with-start).
+   */
+  public StartWorkflowExecutionResponse start(
+      StartWorkflowExecutionRequest request, java.util.function.Consumer<WorkflowRun> beforeFirstTask) {
+    return start(request, Optional.empty(), beforeFirstTask);
+  }
+
+  private StartWorkflowExecutionResponse start(StartWorkflowExecutionRequest request,
+      Optional<HistoryEvent.Builder> signal, java.util.function.Consumer<WorkflowRun> beforeFirstTask) {
     NamespaceRecord namespace = engine.namespaces().require(request.getNamespace());
     StartRequests.validate(request);
     Optional<WorkflowRun> existing = current(namespace.name(), request.getWorkflowId());
@@ -136,6 +150,7 @@ public final class Workflows {
             ? io.temporal.api.enums.v1.ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_UNSPECIFIED
             : io.temporal.api.enums.v1.ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_CRON_SCHEDULE);
     WorkflowRun run = register(namespace, request, runTimeout, runId, lineage);
+    beforeFirstTask.accept(run);
     run.recordStarted(startedEvent(run, request, backoff), signal.map(s -> s.setEventTime(ProtoTime.timestamp(engine.now()))),
         backoff, request.getCronSchedule().isEmpty());
     return response(run, true);
@@ -165,6 +180,7 @@ public final class Workflows {
       runTimeout = runTimeout.isZero() || runTimeout.compareTo(bound) > 0 ? bound : runTimeout;
     }
     WorkflowRun run = register(previous.namespace(), request, runTimeout, runId, lineage);
+    run.updates().adoptFrom(previous.updates());
     run.recordStarted(startedEvent(run, request, backoff), Optional.empty(), backoff, false);
   }
 
