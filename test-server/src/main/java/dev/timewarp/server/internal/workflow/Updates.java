@@ -57,7 +57,7 @@ final class Updates {
     if (existing != null) {
       return existing;
     }
-    WorkflowUpdate admitted = new WorkflowUpdate(run, request);
+    WorkflowUpdate admitted = new WorkflowUpdate(run.execution(), request);
     updates.put(admitted.id(), admitted);
     // a scheduled task picks it up when it starts, a started one is followed by another
     run.scheduleSpeculativeWorkflowTask();
@@ -69,7 +69,7 @@ final class Updates {
    * that task carries it.
    */
   WorkflowUpdate admitOnStart(Request request) {
-    WorkflowUpdate admitted = new WorkflowUpdate(run, request);
+    WorkflowUpdate admitted = new WorkflowUpdate(run.execution(), request);
     updates.put(admitted.id(), admitted);
     return admitted;
   }
@@ -124,7 +124,7 @@ final class Updates {
 
   /** A rejected update the worker names with its request, though the server no longer knows it. */
   WorkflowUpdate resurrect(String updateId, Request request) {
-    WorkflowUpdate update = new WorkflowUpdate(run, request.toBuilder()
+    WorkflowUpdate update = new WorkflowUpdate(run.execution(), request.toBuilder()
         .setMeta(request.getMeta().toBuilder().setUpdateId(updateId)).build());
     updates.put(updateId, update);
     return update;
@@ -156,7 +156,7 @@ final class Updates {
   /** Takes over what the previous run of the chain handed on; called before this run's first task. */
   void adoptFrom(Updates previous) {
     for (WorkflowUpdate update : previous.handedOver) {
-      update.moveTo(run);
+      update.moveTo(run.execution());
       updates.put(update.id(), update);
     }
     previous.handedOver.clear();

@@ -34,7 +34,8 @@ public final class WorkflowUpdate {
 
   private final String id;
   private final Request request;
-  private WorkflowRun run;
+  /** The run it belongs to: where it was admitted, or the run that continued that one. */
+  private WorkflowExecution execution;
   private State state = State.ADMITTED;
   private long acceptedEventId;
   private Outcome outcome;
@@ -43,8 +44,8 @@ public final class WorkflowUpdate {
   private final CompletableFuture<Void> acceptedOrLater = new CompletableFuture<>();
   private final CompletableFuture<Void> finished = new CompletableFuture<>();
 
-  WorkflowUpdate(WorkflowRun run, Request request) {
-    this.run = run;
+  WorkflowUpdate(WorkflowExecution execution, Request request) {
+    this.execution = execution;
     this.request = request;
     this.id = request.getMeta().getUpdateId();
   }
@@ -81,10 +82,6 @@ public final class WorkflowUpdate {
     return state;
   }
 
-  WorkflowRun run() {
-    return run;
-  }
-
   long acceptedEventId() {
     return acceptedEventId;
   }
@@ -114,7 +111,7 @@ public final class WorkflowUpdate {
           case ACCEPTED -> UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED;
           default -> UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED;
         };
-    return new Status(stage, Optional.ofNullable(outcome), run.execution(), id);
+    return new Status(stage, Optional.ofNullable(outcome), execution, id);
   }
 
   boolean isInFlight() {
@@ -123,8 +120,18 @@ public final class WorkflowUpdate {
 
   // ---- transitions (under the engine lock) ---------------------------------------------------
 
+  private void require(State... allowed) {
+    for (State ok : allowed) {
+      if (state == ok) {
+        return;
+      }
+    }
+    throw new IllegalStateException("update " + id + " cannot leave state " + state + " this way");
+  }
+
   /** The request as a protocol message on a workflow task, ordered after the event before its start. */
   Message send(long sequencingEventId) {
+    require(State.ADMITTED);
     state = State.SENT;
     return Message.newBuilder()
         .setId(requestMessageId())
@@ -147,12 +154,19 @@ public final class WorkflowUpdate {
   }
 
   void accept(long eventId) {
+    require(State.ADMITTED, State.SENT);
     state = State.ACCEPTED;
     acceptedEventId = eventId;
     acceptedOrLater.complete(null);
   }
 
+  /** The worker's response, or the failure of an accepted update whose run closed. */
   void complete(Outcome result) {
+    require(State.ACCEPTED);
+    finish(result);
+  }
+
+  private void finish(Outcome result) {
     state = State.COMPLETED;
     outcome = result;
     acceptedOrLater.complete(null);
@@ -161,10 +175,12 @@ public final class WorkflowUpdate {
 
   /** Rejected by the worker (or by the server for a worker that ignored it): the rejection is the outcome. */
   void reject(Failure failure) {
-    complete(Outcome.newBuilder().setFailure(failure).build());
+    require(State.ADMITTED, State.SENT);
+    finish(Outcome.newBuilder().setFailure(failure).build());
   }
 
   void abort(EngineException error) {
+    require(State.ADMITTED, State.SENT);
     state = State.ABORTED;
     abortError = error;
     acceptedOrLater.complete(null);
@@ -172,8 +188,9 @@ public final class WorkflowUpdate {
   }
 
   /** Moves to the run that continues this one; it is delivered there as if sent anew. */
-  void moveTo(WorkflowRun successor) {
-    run = successor;
+  void moveTo(WorkflowExecution successor) {
+    require(State.ADMITTED, State.SENT);
+    execution = successor;
     state = State.ADMITTED;
   }
 }
