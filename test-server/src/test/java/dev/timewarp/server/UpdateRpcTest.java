@@ -192,6 +192,27 @@ class UpdateRpcTest {
   }
 
   @Test
+  void tenUpdatesInFlightAreTheLimit() {
+    idle("crowded"); // nobody polls: the updates stay admitted after their callers stop waiting
+    for (int i = 1; i <= 10; i++) {
+      UpdateWorkflowExecutionResponse admitted = rpc.withDeadlineAfter(1100, TimeUnit.MILLISECONDS)
+          .updateWorkflowExecution(update("crowded", "u" + i).build());
+      assertThat(admitted.getStage()).isEqualTo(ADMITTED);
+    }
+
+    assertThatThrownBy(() -> rpc.updateWorkflowExecution(update("crowded", "u11").build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+          assertThat(e.getStatus().getDescription()).isEqualTo("limit on number of concurrent in-flight updates has been reached (10)");
+          var detail = StatusProto.fromThrowable(e).getDetails(0);
+          assertThat(detail.is(io.temporal.api.errordetails.v1.ResourceExhaustedFailure.class)).isTrue();
+        });
+    // one already admitted is not a new one: asking for it again is fine
+    assertThat(rpc.withDeadlineAfter(1100, TimeUnit.MILLISECONDS).updateWorkflowExecution(update("crowded", "u3").build())
+        .getStage()).isEqualTo(ADMITTED);
+  }
+
+  @Test
   void theNamespaceSaysUpdatesAreSupported() {
     var capabilities = rpc.describeNamespace(DescribeNamespaceRequest.newBuilder().setNamespace("default").build())
         .getNamespaceInfo().getCapabilities();

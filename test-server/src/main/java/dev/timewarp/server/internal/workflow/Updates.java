@@ -1,6 +1,9 @@
 package dev.timewarp.server.internal.workflow;
 
 import dev.timewarp.server.internal.engine.EngineException;
+import io.temporal.api.enums.v1.ResourceExhaustedCause;
+import io.temporal.api.enums.v1.ResourceExhaustedScope;
+import io.temporal.api.errordetails.v1.ResourceExhaustedFailure;
 import io.temporal.api.errordetails.v1.WorkflowNotReadyFailure;
 import io.temporal.api.failure.v1.ApplicationFailureInfo;
 import io.temporal.api.failure.v1.Failure;
@@ -27,8 +30,14 @@ final class Updates {
       "Workflow Update failed because the Workflow completed before the Update completed.",
       "AcceptedUpdateCompletedWorkflow");
 
+  /** history.maxInFlightUpdates: updates admitted and not yet completed (or rejected). */
+  static final int MAX_IN_FLIGHT = 10;
+  /** history.maxTotalUpdates: every update a run was sent, rejected ones included. */
+  static final int MAX_TOTAL = 2000;
+
   private final WorkflowRun run;
   private final Map<String, WorkflowUpdate> updates = new LinkedHashMap<>();
+  private int rejectedCount;
   /** Not yet accepted when the run closed with a successor: they move on to it. */
   private final List<WorkflowUpdate> handedOver = new ArrayList<>();
 
@@ -57,11 +66,26 @@ final class Updates {
     if (existing != null) {
       return existing;
     }
+    checkLimits();
     WorkflowUpdate admitted = new WorkflowUpdate(run.execution(), request);
     updates.put(admitted.id(), admitted);
     // a scheduled task picks it up when it starts, a started one is followed by another
     run.scheduleSpeculativeWorkflowTask();
     return admitted;
+  }
+
+  private void checkLimits() {
+    if (updates.values().stream().filter(WorkflowUpdate::isInFlight).count() >= MAX_IN_FLIGHT) {
+      throw new EngineException(EngineException.Code.RESOURCE_EXHAUSTED,
+          "limit on number of concurrent in-flight updates has been reached (" + MAX_IN_FLIGHT + ")",
+          List.of(ResourceExhaustedFailure.newBuilder()
+              .setCause(ResourceExhaustedCause.RESOURCE_EXHAUSTED_CAUSE_CONCURRENT_LIMIT)
+              .setScope(ResourceExhaustedScope.RESOURCE_EXHAUSTED_SCOPE_NAMESPACE)
+              .build()));
+    }
+    if (updates.size() + rejectedCount >= MAX_TOTAL) {
+      throw EngineException.failedPrecondition("limit on number of total updates has been reached (" + MAX_TOTAL + ")");
+    }
   }
 
   /**
@@ -120,6 +144,7 @@ final class Updates {
   void rejected(WorkflowUpdate update, Failure failure) {
     update.reject(failure);
     updates.remove(update.id(), update);
+    rejectedCount++;
   }
 
   /** A rejected update the worker names with its request, though the server no longer knows it. */
