@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
+import io.temporal.api.workflowservice.v1.ListSchedulesRequest;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.temporal.api.command.v1.Command;
@@ -107,7 +108,7 @@ class ServiceErrorsTest {
 
   @Test
   void unimplementedRpcsNameTheMethod() {
-    assertThatThrownBy(() -> rpc.listSchedules(io.temporal.api.workflowservice.v1.ListSchedulesRequest.newBuilder().setNamespace("default").build()))
+    assertThatThrownBy(() -> rpc.listSchedules(ListSchedulesRequest.newBuilder().setNamespace("default").build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
           assertThat(e.getStatus().getDescription()).contains("ListSchedules");

@@ -16,6 +16,8 @@ public final class EngineException extends RuntimeException {
     NOT_FOUND,
     ALREADY_EXISTS,
     FAILED_PRECONDITION,
+    PERMISSION_DENIED,
+    ABORTED,
     RESOURCE_EXHAUSTED,
     UNIMPLEMENTED,
     DEADLINE_EXCEEDED,

@@ -45,6 +45,8 @@ final class Statuses {
       case NOT_FOUND -> Status.Code.NOT_FOUND;
       case ALREADY_EXISTS -> Status.Code.ALREADY_EXISTS;
       case FAILED_PRECONDITION -> Status.Code.FAILED_PRECONDITION;
+      case PERMISSION_DENIED -> Status.Code.PERMISSION_DENIED;
+      case ABORTED -> Status.Code.ABORTED;
       case RESOURCE_EXHAUSTED -> Status.Code.RESOURCE_EXHAUSTED;
       case UNIMPLEMENTED -> Status.Code.UNIMPLEMENTED;
       case DEADLINE_EXCEEDED -> Status.Code.DEADLINE_EXCEEDED;

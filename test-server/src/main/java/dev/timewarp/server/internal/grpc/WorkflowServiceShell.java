@@ -24,11 +24,13 @@ public final class WorkflowServiceShell extends WorkflowServiceGrpc.WorkflowServ
   private final Engine engine;
   private final ActivityTaskRpcs activities;
   private final dev.timewarp.server.internal.workflow.ActivityOperatorRpcs operators;
+  private final UpdateRpcs updates;
 
   public WorkflowServiceShell(Engine engine) {
     this.engine = engine;
     this.activities = new ActivityTaskRpcs(engine);
     this.operators = new dev.timewarp.server.internal.workflow.ActivityOperatorRpcs(engine);
+    this.updates = new UpdateRpcs(engine);
   }
 
   // ---- cluster and namespaces -----------------------------------------------------------------
@@ -187,6 +189,24 @@ public final class WorkflowServiceShell extends WorkflowServiceGrpc.WorkflowServ
       engine.workflows().workerShutdown(request.getNamespace(), request.getStickyTaskQueue());
       engine.matching().releasePolls(request.getNamespace(), request.getIdentity());
     }, ShutdownWorkerResponse.getDefaultInstance());
+  }
+
+  // ---- workflow updates -----------------------------------------------------------------------
+
+  @Override
+  public void updateWorkflowExecution(UpdateWorkflowExecutionRequest request, StreamObserver<UpdateWorkflowExecutionResponse> observer) {
+    updates.update(request, observer);
+  }
+
+  @Override
+  public void pollWorkflowExecutionUpdate(
+      PollWorkflowExecutionUpdateRequest request, StreamObserver<PollWorkflowExecutionUpdateResponse> observer) {
+    updates.poll(request, observer);
+  }
+
+  @Override
+  public void executeMultiOperation(ExecuteMultiOperationRequest request, StreamObserver<ExecuteMultiOperationResponse> observer) {
+    updates.executeMultiOperation(request, observer);
   }
 
   // ---- activity tasks -------------------------------------------------------------------------

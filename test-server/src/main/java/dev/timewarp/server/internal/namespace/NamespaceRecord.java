@@ -31,8 +31,8 @@ public final class NamespaceRecord {
             .setCapabilities(
                 NamespaceInfo.Capabilities.newBuilder()
                     .setEagerWorkflowStart(false)
-                    .setSyncUpdate(false)
-                    .setAsyncUpdate(false));
+                    .setSyncUpdate(true)
+                    .setAsyncUpdate(true));
     this.config = NamespaceConfig.newBuilder().setWorkflowExecutionRetentionTtl(retention);
     // the same convenience attributes the incumbent and the dev server offer out of the box
     customSearchAttributes.put("CustomKeywordField", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);

@@ -121,6 +121,8 @@ public final class Queries {
                 .toByteString())
         .setWorkflowExecution(run.execution())
         .setWorkflowType(run.startRequest().getWorkflowType())
+        // the worker replays up to here without acting: it must not resend what it did (update acceptances)
+        .setPreviousStartedEventId(run.previousStartedEventId())
         .setQuery(pending.query())
         .setHistory(
             io.temporal.api.history.v1.History.newBuilder().addAllEvents(run.history().events()))

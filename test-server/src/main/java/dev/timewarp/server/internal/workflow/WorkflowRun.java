@@ -58,6 +58,7 @@ public final class WorkflowRun implements ActivityOwner {
   private final Map<Long, ActivityExecution> activities = new LinkedHashMap<>();
   private final Map<String, ActivityExecution> pendingActivitiesById = new LinkedHashMap<>();
   private final Queries queries = new Queries(this);
+  private final Updates updates = new Updates(this);
   private WorkflowExecutionStatus status = WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
   private WorkflowTask task;
   private long previousStartedEventId;
@@ -229,6 +230,10 @@ public final class WorkflowRun implements ActivityOwner {
     return queries;
   }
 
+  Updates updates() {
+    return updates;
+  }
+
   WorkflowTask task() {
     return task;
   }
@@ -290,6 +295,9 @@ public final class WorkflowRun implements ActivityOwner {
 
   @Override
   public void addWorkflowEvents(List<HistoryEvent.Builder> events) {
+    if (task != null) {
+      keepSpeculativeTask(task); // the task now sees new events, so it belongs in history
+    }
     if (applyingCommands) {
       events.forEach(history::append); // e.g. an activity cancelled before it started
       newTaskRequested = true;
@@ -398,6 +406,7 @@ public final class WorkflowRun implements ActivityOwner {
     timers.clear();
     activities.values().forEach(ActivityExecution::ownerClosed);
     history.markClosed();
+    updates.runClosed(closeEvent);
     engine.workflows().onClosed(this);
   }
 
@@ -481,7 +490,20 @@ public final class WorkflowRun implements ActivityOwner {
   // ---- workflow tasks -------------------------------------------------------------------------
 
   void scheduleWorkflowTask(int attempt) {
-    WorkflowTask scheduled = newWorkflowTask(attempt);
+    dispatch(newWorkflowTask(attempt, WorkflowTask.Kind.NORMAL));
+  }
+
+  /**
+   * A task that only delivers updates to an idle run: its events are written only if the worker
+   * does more than reject them.
+   */
+  void scheduleSpeculativeWorkflowTask() {
+    if (isOpen() && task == null && (firstTaskBackoff == null || !firstTaskBackoff.isPending())) {
+      dispatch(newWorkflowTask(1, WorkflowTask.Kind.SPECULATIVE));
+    }
+  }
+
+  private void dispatch(WorkflowTask scheduled) {
     if (scheduled.stickyQueue != null) {
       scheduled.stickyScheduleToStart =
           schedule(
@@ -537,6 +559,7 @@ public final class WorkflowRun implements ActivityOwner {
     if (task != waiting || waiting.isStarted() || !isOpen()) {
       return;
     }
+    keepSpeculativeTask(waiting);
     append(
         newEvent(EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT)
             .setWorkflowTaskTimedOutEventAttributes(
@@ -554,17 +577,22 @@ public final class WorkflowRun implements ActivityOwner {
    * the next task in its response); it never goes through the queue.
    */
   WorkflowTask startNextWorkflowTaskInline(String identity) {
-    WorkflowTask next = newWorkflowTask(1);
+    return startNextWorkflowTaskInline(identity, WorkflowTask.Kind.NORMAL);
+  }
+
+  WorkflowTask startNextWorkflowTaskInline(String identity, WorkflowTask.Kind kind) {
+    WorkflowTask next = newWorkflowTask(1, kind);
     markStarted(next, identity);
     return next;
   }
 
-  private WorkflowTask newWorkflowTask(int attempt) {
+  private WorkflowTask newWorkflowTask(int attempt, WorkflowTask.Kind kind) {
     WorkflowTask scheduled = new WorkflowTask(attempt, ++taskSequence, now(), taskTimeout);
+    scheduled.kind = kind;
     if (sticky != null && !scheduled.isTransient()) {
       scheduled.stickyQueue = sticky.name();
     }
-    if (!scheduled.isTransient()) {
+    if (!scheduled.hasUnwrittenEvents()) {
       scheduled.scheduledEventId = append(scheduledEvent(scheduled)).getEventId();
     }
     task = scheduled;
@@ -622,7 +650,7 @@ public final class WorkflowRun implements ActivityOwner {
                 WorkflowTaskStartedEventAttributes.newBuilder()
                     .setIdentity(identity)
                     .setRequestId(scheduled.requestId));
-    if (scheduled.isTransient()) {
+    if (scheduled.hasUnwrittenEvents()) {
       long scheduledId = history.nextEventId();
       scheduled.scheduledEventId = scheduledId;
       scheduled.startedEventId = scheduledId + 1;
@@ -660,7 +688,7 @@ public final class WorkflowRun implements ActivityOwner {
     List<HistoryEvent> all = history.events();
     io.temporal.api.history.v1.History.Builder events =
         io.temporal.api.history.v1.History.newBuilder().addAllEvents(all.subList(eventsAlreadySeen, all.size()));
-    if (started.isTransient()) {
+    if (started.hasUnwrittenEvents()) {
       events.addEvents(started.transientScheduled).addEvents(started.transientStarted);
     }
     PollWorkflowTaskQueueResponse.Builder response =
@@ -676,6 +704,7 @@ public final class WorkflowRun implements ActivityOwner {
             .setScheduledTime(ProtoTime.timestamp(started.scheduledTime))
             .setStartedTime(ProtoTime.timestamp(started.startedTime));
     queries.attachTo(response);
+    updates.attachTo(response, started);
     return response.build();
   }
 
@@ -704,11 +733,26 @@ public final class WorkflowRun implements ActivityOwner {
     return Optional.of(task);
   }
 
-  /** Writes a transient task's events, now that the task completes. */
+  /** Writes a transient or speculative task's events, now that the task completes. */
   void persistTransientEvents(WorkflowTask completed) {
+    keepSpeculativeTask(completed);
     if (completed.isTransient()) {
       append(completed.transientScheduled.toBuilder());
       append(completed.transientStarted.toBuilder());
+    }
+  }
+
+  /** A speculative task turned out to matter: its events join the history under the ids it promised. */
+  void keepSpeculativeTask(WorkflowTask speculative) {
+    if (!speculative.isSpeculative()) {
+      return;
+    }
+    speculative.kind = WorkflowTask.Kind.NORMAL;
+    if (speculative.isStarted()) {
+      append(speculative.transientScheduled.toBuilder());
+      append(speculative.transientStarted.toBuilder());
+    } else {
+      speculative.scheduledEventId = append(scheduledEvent(speculative)).getEventId();
     }
   }
 
@@ -727,6 +771,7 @@ public final class WorkflowRun implements ActivityOwner {
   /** Fails the started task; the next attempt is transient unless new events arrived meanwhile. */
   void failWorkflowTask(
       WorkflowTask failed, WorkflowTaskFailedCause cause, Failure failure, String identity) {
+    keepSpeculativeTask(failed); // a failure must be visible, so the task it failed is too
     if (!failed.isTransient()) {
       WorkflowTaskFailedEventAttributes.Builder attributes =
           WorkflowTaskFailedEventAttributes.newBuilder()
@@ -748,6 +793,7 @@ public final class WorkflowRun implements ActivityOwner {
     if (task != timedOut || !timedOut.isStarted() || !isOpen()) {
       return;
     }
+    keepSpeculativeTask(timedOut);
     if (!timedOut.isTransient()) {
       append(
           newEvent(EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT)
@@ -763,6 +809,7 @@ public final class WorkflowRun implements ActivityOwner {
   private void retryWorkflowTask(WorkflowTask previous) {
     sticky = null; // a failed or lost task is retried on the normal queue, with full history
     finishTask(previous);
+    updates.redeliverAfterLostTask();
     boolean newEvents = flushBuffered() > 0;
     if (isOpen()) {
       scheduleWorkflowTask(newEvents ? 1 : previous.attempt + 1);

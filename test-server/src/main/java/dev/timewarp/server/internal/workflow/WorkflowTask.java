@@ -8,12 +8,19 @@ import java.time.Instant;
 /**
  * The run's current workflow task. Attempt 1 writes its Scheduled and Started events at once;
  * later attempts are transient: their events are only shown to the worker, and written when the
- * task completes, as the real server does.
+ * task completes, as the real server does. A speculative task (one that only delivers updates)
+ * is shown the same way and vanishes if the worker merely rejects them.
  */
 final class WorkflowTask {
   enum State {
     SCHEDULED,
     STARTED
+  }
+
+  /** Whether the task belongs in history from the start, or only if it changes the workflow. */
+  enum Kind {
+    NORMAL,
+    SPECULATIVE
   }
 
   final int attempt;
@@ -23,6 +30,7 @@ final class WorkflowTask {
   Instant originalScheduledTime;
   final Duration startToCloseTimeout;
   State state = State.SCHEDULED;
+  Kind kind = Kind.NORMAL;
   long scheduledEventId;
   long startedEventId;
   Instant startedTime;
@@ -49,6 +57,15 @@ final class WorkflowTask {
 
   boolean isTransient() {
     return attempt > 1;
+  }
+
+  boolean isSpeculative() {
+    return kind == Kind.SPECULATIVE;
+  }
+
+  /** Its Scheduled and Started events are so far only shown to the worker, not written. */
+  boolean hasUnwrittenEvents() {
+    return isTransient() || isSpeculative();
   }
 
   boolean isStarted() {

@@ -50,15 +50,18 @@ final class WorkflowTaskCompletion {
   private final RespondWorkflowTaskCompletedRequest request;
   private final List<ScheduleActivityTaskCommandAttributes> normalizedActivities = new ArrayList<>();
   private final List<ActivityExecution> eager = new ArrayList<>();
+  private final UpdateMessages updateMessages;
 
   WorkflowTaskCompletion(WorkflowRun run, WorkflowTask task, RespondWorkflowTaskCompletedRequest request) {
     this.run = run;
     this.task = task;
     this.request = request;
+    this.updateMessages = new UpdateMessages(run, task, request);
   }
 
   RespondWorkflowTaskCompletedResponse complete() {
-    boolean heartbeat = request.getForceCreateNewWorkflowTask() && request.getCommandsCount() == 0;
+    boolean heartbeat = request.getForceCreateNewWorkflowTask() && request.getCommandsCount() == 0
+        && request.getMessagesCount() == 0;
     if (heartbeat && Duration.between(task.originalScheduledTime, run.now()).compareTo(HEARTBEAT_LIMIT) > 0) {
       run.timeOutWorkflowTask(task); // local activities heartbeated the task for too long
       throw EngineException.notFound("workflow task heartbeat timeout");
@@ -66,6 +69,7 @@ final class WorkflowTaskCompletion {
     try {
       validate();
     } catch (CommandRejection rejection) {
+      run.updates().workflowTaskFailed();
       if (task.isTransient() && !rejection.terminatesWorkflow) {
         // a retry that fails the same way again writes nothing; the task runs out its timeout
         throw EngineException.invalidArgument(rejection.fullMessage());
@@ -78,12 +82,16 @@ final class WorkflowTaskCompletion {
       throw EngineException.invalidArgument(rejection.fullMessage());
     }
     if (run.history().hasBuffered() && closesWorkflow()) {
+      run.updates().workflowTaskFailed();
       run.failWorkflowTask(
           task, WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND, null, request.getIdentity());
       run.queries().afterWorkflowTask();
       throw EngineException.invalidArgument("UnhandledCommand");
     }
     run.useStickyQueue(request.getStickyAttributes(), request.getIdentity());
+    if (updateMessages.discardsSpeculativeTask()) {
+      return updateMessages.discardSpeculativeTask();
+    }
     run.persistTransientEvents(task);
     long completedId = run.append(completedEvent()).getEventId();
     run.beginApplyingCommands();
@@ -109,9 +117,11 @@ final class WorkflowTaskCompletion {
         case COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION -> new ChildWorkflows(run).start(command, completedId);
         case COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION ->
             new ExternalWorkflowCommands(run).requestCancel(command, completedId);
+        case COMMAND_TYPE_PROTOCOL_MESSAGE -> updateMessages.apply(command);
         default -> throw new IllegalStateException("validated command not applied: " + command.getCommandType());
       }
     }
+    updateMessages.applyRemaining();
     boolean newTask = run.endApplyingCommands();
     run.taskCompleted(task);
     newTask |= run.flushBuffered() > 0;
@@ -132,6 +142,7 @@ final class WorkflowTaskCompletion {
         }
       }
     }
+    updateMessages.scheduleTaskForAdmitted(response);
     run.queries().afterWorkflowTask();
     return response.build();
   }
@@ -283,9 +294,11 @@ final class WorkflowTaskCompletion {
         case COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION -> ExternalWorkflowCommands.validateSignal(command);
         case COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION -> ChildWorkflows.validate(command, run);
         case COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION -> ExternalWorkflowCommands.validateCancel(command);
+        case COMMAND_TYPE_PROTOCOL_MESSAGE -> updateMessages.check(command);
         default -> throw unsupported(command);
       }
     }
+    updateMessages.checkRemaining();
   }
 
   private boolean closedInThisTask(long scheduledEventId) {

@@ -109,6 +109,20 @@ public final class Workflows {
 
   private StartWorkflowExecutionResponse start(
       StartWorkflowExecutionRequest request, Optional<HistoryEvent.Builder> signal, Optional<RunLineage.ParentLink> parent) {
+    return start(request, signal, parent, run -> {});
+  }
+
+  /**
+   * Starts like {@link #start(StartWorkflowExecutionRequest)}; a new run is handed to {@code
+   * beforeFirstTask} before its first workflow task can reach a worker (update-with-start).
+   */
+  public StartWorkflowExecutionResponse start(
+      StartWorkflowExecutionRequest request, java.util.function.Consumer<WorkflowRun> beforeFirstTask) {
+    return start(request, Optional.empty(), Optional.empty(), beforeFirstTask);
+  }
+
+  private StartWorkflowExecutionResponse start(StartWorkflowExecutionRequest request, Optional<HistoryEvent.Builder> signal,
+      Optional<RunLineage.ParentLink> parent, java.util.function.Consumer<WorkflowRun> beforeFirstTask) {
     NamespaceRecord namespace = engine.namespaces().require(request.getNamespace());
     StartRequests.validate(request);
     Optional<WorkflowRun> existing = current(namespace.name(), request.getWorkflowId());
@@ -148,6 +162,7 @@ public final class Workflows {
             : io.temporal.api.enums.v1.ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_CRON_SCHEDULE,
         parent, clock);
     WorkflowRun run = register(namespace, request, runTimeout, runId, lineage);
+    beforeFirstTask.accept(run);
     run.recordStarted(startedEvent(run, request, backoff), signal.map(s -> s.setEventTime(ProtoTime.timestamp(now))),
         backoff, request.getCronSchedule().isEmpty());
     return response(run, true);
@@ -215,6 +230,7 @@ public final class Workflows {
       runTimeout = runTimeout.isZero() || runTimeout.compareTo(bound) > 0 ? bound : runTimeout;
     }
     WorkflowRun run = register(previous.namespace(), request, runTimeout, runId, lineage);
+    run.updates().adoptFrom(previous.updates());
     run.recordStarted(startedEvent(run, request, backoff), Optional.empty(), backoff, false);
   }
 
