@@ -120,6 +120,30 @@ class ChildWorkflowsTest {
     }
   }
 
+  @WorkflowInterface
+  public interface Watcher {
+    @WorkflowMethod
+    String watch(String childId, int runTimeoutHours);
+  }
+
+  /** Starts a never-ending child (optionally with a run timeout) and reports how it ended. */
+  public static class WatcherImpl implements Watcher {
+    @Override
+    public String watch(String childId, int runTimeoutHours) {
+      ChildWorkflowOptions.Builder options = ChildWorkflowOptions.newBuilder().setWorkflowId(childId);
+      if (runTimeoutHours > 0) {
+        options.setWorkflowRunTimeout(Duration.ofHours(runTimeoutHours));
+      }
+      LineItem item = Workflow.newChildWorkflowStub(LineItem.class, options.build());
+      try {
+        item.ship("forever");
+        return "completed";
+      } catch (ChildWorkflowFailure e) {
+        return e.getCause().getClass().getSimpleName();
+      }
+    }
+  }
+
   private final SdkHarness harness = new SdkHarness();
 
   @AfterEach
@@ -128,7 +152,7 @@ class ChildWorkflowsTest {
   }
 
   private void start() {
-    harness.worker.registerWorkflowImplementationTypes(OrderImpl.class, LineItemImpl.class, ImpatientImpl.class);
+    harness.worker.registerWorkflowImplementationTypes(OrderImpl.class, LineItemImpl.class, ImpatientImpl.class, WatcherImpl.class);
     harness.start();
   }
 
@@ -215,5 +239,24 @@ class ChildWorkflowsTest {
     WorkflowStub child = harness.client.newUntypedWorkflowStub("impatient-child");
     assertThatThrownBy(() -> child.getResult(String.class)).isInstanceOf(WorkflowFailedException.class)
         .hasCauseInstanceOf(CanceledFailure.class);
+  }
+
+  @Test
+  void aChildThatTimesOutOrIsTerminatedIsReportedToItsParent() {
+    start();
+    assertThat(harness.newStub(Watcher.class, "watch-timeout").watch("watch-timeout-child", 5)).isEqualTo("TimeoutFailure");
+    assertThat(types(harness.history("watch-timeout"))).contains(EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TIMED_OUT);
+
+    Watcher watcher = harness.newStub(Watcher.class, "watch-terminate");
+    WorkflowClient.start(watcher::watch, "watch-terminate-child", 0);
+    Await.until(() -> types(harness.history("watch-terminate")).contains(EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED),
+        () -> "the child to start");
+    harness.client.newUntypedWorkflowStub("watch-terminate-child").terminate("operator stop");
+    assertThat(WorkflowStub.fromTyped(watcher).getResult(String.class)).isEqualTo("TerminatedFailure");
+    var terminated = harness.history("watch-terminate").stream()
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TERMINATED).findFirst().orElseThrow()
+        .getChildWorkflowExecutionTerminatedEventAttributes();
+    assertThat(terminated.getWorkflowExecution().getWorkflowId()).isEqualTo("watch-terminate-child");
+    assertThat(terminated.getStartedEventId()).isGreaterThan(terminated.getInitiatedEventId());
   }
 }

@@ -178,4 +178,25 @@ class PerWorkflowTimeSkippingTest {
             .setNamespace("default").setWorkflowExecution(run).setUpdateMask(FieldMask.newBuilder().addPaths("versioning_override")).build()),
         Status.Code.INVALID_ARGUMENT, "error parsing UpdateMask: path versioning_override is not supported by Timewarp");
   }
+
+  @Test
+  void disablePropagationKeepsTheChildOnTheServersClock() throws Exception {
+    harness.worker.registerWorkflowImplementationTypes(NapperImpl.class, ParentImpl.class);
+    harness.start();
+
+    start("solo", "Parent", 5, TimeSkippingConfig.newBuilder().setEnabled(true).setDisablePropagation(true).build());
+
+    var result = harness.client.newUntypedWorkflowStub("solo").getResultAsync(Long.class);
+    dev.timewarp.server.Await.until(() -> {
+      try {
+        return !events("solo-child", EventType.EVENT_TYPE_TIMER_STARTED).isEmpty();
+      } catch (RuntimeException notYet) {
+        return false;
+      }
+    }, () -> "the child's timer to start");
+    assertThat(result).isNotDone(); // the parent waits on its child, which does not skip
+    assertThat(events("solo-child", EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIME_SKIPPING_TRANSITIONED)).isEmpty();
+    harness.server.clock().advance(Duration.ofDays(5));
+    assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo(5L);
+  }
 }
