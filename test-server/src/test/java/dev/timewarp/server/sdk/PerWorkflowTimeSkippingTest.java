@@ -199,4 +199,22 @@ class PerWorkflowTimeSkippingTest {
     harness.server.clock().advance(Duration.ofDays(5));
     assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo(5L);
   }
+
+  @Test
+  void signalWithStartCarriesTheConfigToo() {
+    harness.worker.registerWorkflowImplementationTypes(NapperImpl.class);
+    harness.start();
+    harness.stubs.blockingStub().signalWithStartWorkflowExecution(
+        io.temporal.api.workflowservice.v1.SignalWithStartWorkflowExecutionRequest.newBuilder()
+            .setNamespace("default").setWorkflowId("signalled-skipper").setRequestId(UUID.randomUUID().toString())
+            .setWorkflowType(WorkflowType.newBuilder().setName("Napper"))
+            .setTaskQueue(TaskQueue.newBuilder().setName(harness.taskQueue))
+            .setInput(DefaultDataConverter.STANDARD_INSTANCE.toPayloads(7).orElseThrow())
+            .setSignalName("wake")
+            .setTimeSkippingConfig(TimeSkippingConfig.newBuilder().setEnabled(true))
+            .build());
+
+    assertThat(harness.client.newUntypedWorkflowStub("signalled-skipper").getResult(Long.class)).isEqualTo(7L);
+    assertThat(events("signalled-skipper", EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIME_SKIPPING_TRANSITIONED)).hasSize(1);
+  }
 }

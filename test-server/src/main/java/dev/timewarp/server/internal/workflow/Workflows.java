@@ -358,6 +358,7 @@ public final class Workflows {
     if (r.hasRetryPolicy()) start.setRetryPolicy(r.getRetryPolicy());
     if (r.hasWorkflowStartDelay()) start.setWorkflowStartDelay(r.getWorkflowStartDelay());
     if (r.hasPriority()) start.setPriority(r.getPriority());
+    if (r.hasTimeSkippingConfig()) start.setTimeSkippingConfig(r.getTimeSkippingConfig());
     Optional<WorkflowRun> running = current(namespace.name(), r.getWorkflowId()).filter(WorkflowRun::isOpen);
     if (running.isPresent() && r.getWorkflowIdConflictPolicy() != WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING) {
       running.get().signal(r.getSignalName(), r.getSignalInput(), r.getIdentity(), r.getHeader());
