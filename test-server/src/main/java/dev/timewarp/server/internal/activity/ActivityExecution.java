@@ -437,7 +437,7 @@ public final class ActivityExecution {
     lastHeartbeat.ifPresent(details -> recordHeartbeat(details, identity));
     Instant at = now();
     lastAttemptCompleteTime = at;
-    Decision decision = decide(failure, Optional.empty(), at);
+    RetryDecision decision = decide(failure, Optional.empty(), at);
     if (decision.retryState() == RetryState.RETRY_STATE_IN_PROGRESS) {
       retry(failure, Outcome.FAILED, decision.backoff(), at);
       return;
@@ -541,7 +541,7 @@ public final class ActivityExecution {
     }
     Failure timeout = timeoutFailure(type, "activity " + TimeoutNames.of(type) + " timeout");
     Instant at = now();
-    Decision decision = decide(timeout, Optional.of(type), at);
+    RetryDecision decision = decide(timeout, Optional.of(type), at);
     if (decision.retryState() == RetryState.RETRY_STATE_IN_PROGRESS) {
       retry(timeout, Outcome.TIMED_OUT, decision.backoff(), at);
       return;
@@ -582,40 +582,17 @@ public final class ActivityExecution {
         .build();
   }
 
-  record Decision(RetryState retryState, Duration backoff) {}
-
-  private Decision decide(Failure failure, Optional<TimeoutType> timeout, Instant at) {
+  private RetryDecision decide(Failure failure, Optional<TimeoutType> timeout, Instant at) {
     if (cancelRequested) {
-      return new Decision(RetryState.RETRY_STATE_CANCEL_REQUESTED, Duration.ZERO);
+      return RetryDecision.stop(RetryState.RETRY_STATE_CANCEL_REQUESTED);
     }
     if (timeout.isPresent()
         && (timeout.get() == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START
             || timeout.get() == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE)) {
-      return new Decision(RetryState.RETRY_STATE_TIMEOUT, Duration.ZERO);
+      return RetryDecision.stop(RetryState.RETRY_STATE_TIMEOUT);
     }
-    if (!Retryability.isRetryable(failure, retryPolicy)) {
-      return new Decision(RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE, Duration.ZERO);
-    }
-    if (retryPolicy.getMaximumAttempts() > 0 && attempt >= retryPolicy.getMaximumAttempts()) {
-      return new Decision(RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED, Duration.ZERO);
-    }
-    Optional<Duration> backoff =
-        RetryPolicies.backoff(retryPolicy, attempt, Retryability.nextRetryDelay(failure));
-    if (backoff.isEmpty()) {
-      return new Decision(RetryState.RETRY_STATE_TIMEOUT, Duration.ZERO);
-    }
-    if (retryExpiration.isPresent() && !startsInTime(at.plus(backoff.get()), retryExpiration.get())) {
-      return new Decision(RetryState.RETRY_STATE_TIMEOUT, Duration.ZERO);
-    }
-    return new Decision(RetryState.RETRY_STATE_IN_PROGRESS, backoff.get());
-  }
-
-  /**
-   * Whether a retry due at {@code next} leaves time before the schedule-to-close deadline: a
-   * workflow's activity may retry exactly at the deadline, a standalone one must start before it.
-   */
-  private boolean startsInTime(Instant next, Instant deadline) {
-    return owner.isStandalone() ? next.isBefore(deadline) : !next.isAfter(deadline);
+    // a workflow's activity may retry exactly at the schedule-to-close deadline, a standalone one must start before it
+    return RetryDecision.under(retryPolicy, attempt, failure, at, retryExpiration, owner.isStandalone());
   }
 
   /** An intermediate attempt ended: nothing is written; the next attempt waits out its backoff. */

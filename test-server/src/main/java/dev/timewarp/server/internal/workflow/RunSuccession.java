@@ -1,12 +1,11 @@
 package dev.timewarp.server.internal.workflow;
 
 import dev.timewarp.server.internal.activity.RetryPolicies;
-import dev.timewarp.server.internal.activity.Retryability;
+import dev.timewarp.server.internal.activity.RetryDecision;
 import dev.timewarp.server.internal.time.ProtoTime;
 import io.temporal.api.command.v1.ContinueAsNewWorkflowExecutionCommandAttributes;
 import io.temporal.api.common.v1.Memo;
 import io.temporal.api.common.v1.Payloads;
-import io.temporal.api.common.v1.RetryPolicy;
 import io.temporal.api.common.v1.SearchAttributes;
 import io.temporal.api.enums.v1.ContinueAsNewInitiator;
 import io.temporal.api.enums.v1.EventType;
@@ -21,7 +20,6 @@ import io.temporal.api.history.v1.WorkflowExecutionFailedEventAttributes;
 import io.temporal.api.history.v1.WorkflowExecutionTimedOutEventAttributes;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -38,35 +36,18 @@ final class RunSuccession {
     this.run = run;
   }
 
-  private record Retry(RetryState state, Duration backoff) {
-    boolean retries() {
-      return state == RetryState.RETRY_STATE_IN_PROGRESS;
-    }
-  }
-
   /** Whether and when the failed run is retried, by the same rules as an activity's retries. */
-  private Retry retry(Failure failure, boolean executionTimedOut) {
+  private RetryDecision retry(Failure failure, boolean executionTimedOut) {
     StartWorkflowExecutionRequest start = run.startRequest();
     if (executionTimedOut) {
-      return new Retry(RetryState.RETRY_STATE_TIMEOUT, Duration.ZERO);
+      return RetryDecision.stop(RetryState.RETRY_STATE_TIMEOUT);
     }
     if (!start.hasRetryPolicy()) {
-      return new Retry(RetryState.RETRY_STATE_RETRY_POLICY_NOT_SET, Duration.ZERO);
+      return RetryDecision.stop(RetryState.RETRY_STATE_RETRY_POLICY_NOT_SET);
     }
-    RetryPolicy policy = RetryPolicies.withDefaults(start.getRetryPolicy());
-    if (!Retryability.isRetryable(failure, policy)) {
-      return new Retry(RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE, Duration.ZERO);
-    }
-    int attempt = run.lineage().attempt();
-    if (policy.getMaximumAttempts() > 0 && attempt >= policy.getMaximumAttempts()) {
-      return new Retry(RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED, Duration.ZERO);
-    }
-    Optional<Duration> backoff = RetryPolicies.backoff(policy, attempt, Retryability.nextRetryDelay(failure));
-    Optional<Instant> expiration = run.lineage().executionExpiration();
-    if (backoff.isEmpty() || expiration.isPresent() && !run.now().plus(backoff.get()).isBefore(expiration.get())) {
-      return new Retry(RetryState.RETRY_STATE_TIMEOUT, Duration.ZERO);
-    }
-    return new Retry(RetryState.RETRY_STATE_IN_PROGRESS, backoff.get());
+    // the next run must start before the execution times out
+    return RetryDecision.under(RetryPolicies.withDefaults(start.getRetryPolicy()), run.lineage().attempt(), failure,
+        run.now(), run.lineage().executionExpiration(), true);
   }
 
   private Optional<Duration> cronBackoff() {
@@ -97,12 +78,12 @@ final class RunSuccession {
   }
 
   void failed(Failure failure, long completedId) {
-    Retry retry = retry(failure, false);
+    RetryDecision retry = retry(failure, false);
     Optional<Duration> cron = retry.retries() ? Optional.empty() : cronBackoff();
     String next = UUID.randomUUID().toString();
     WorkflowExecutionFailedEventAttributes.Builder attributes = WorkflowExecutionFailedEventAttributes.newBuilder()
         .setFailure(failure)
-        .setRetryState(retry.state())
+        .setRetryState(retry.retryState())
         .setWorkflowTaskCompletedEventId(completedId);
     if (retry.retries() || cron.isPresent()) {
       attributes.setNewExecutionRunId(next);
@@ -117,11 +98,11 @@ final class RunSuccession {
     Failure failure = Failure.newBuilder().setMessage("workflow timeout")
         .setTimeoutFailureInfo(TimeoutFailureInfo.newBuilder().setTimeoutType(TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE))
         .build();
-    Retry retry = retry(failure, executionTimedOut);
+    RetryDecision retry = retry(failure, executionTimedOut);
     Optional<Duration> cron = retry.retries() || executionTimedOut ? Optional.empty() : cronBackoff();
     String next = UUID.randomUUID().toString();
     WorkflowExecutionTimedOutEventAttributes.Builder attributes =
-        WorkflowExecutionTimedOutEventAttributes.newBuilder().setRetryState(retry.state());
+        WorkflowExecutionTimedOutEventAttributes.newBuilder().setRetryState(retry.retryState());
     if (retry.retries() || cron.isPresent()) {
       attributes.setNewExecutionRunId(next);
     }
@@ -130,7 +111,7 @@ final class RunSuccession {
     continueAfterFailure(next, retry, cron, failure);
   }
 
-  private void continueAfterFailure(String next, Retry retry, Optional<Duration> cron, Failure failure) {
+  private void continueAfterFailure(String next, RetryDecision retry, Optional<Duration> cron, Failure failure) {
     if (retry.retries()) {
       startNext(next, run.startRequest(), run.lineage().attempt() + 1, ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_RETRY,
           Optional.of(failure), run.lineage().lastCompletionResult(), retry.backoff());
