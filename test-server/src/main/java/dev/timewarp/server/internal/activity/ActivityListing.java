@@ -12,7 +12,6 @@ import io.temporal.api.workflowservice.v1.CountActivityExecutionsRequest;
 import io.temporal.api.workflowservice.v1.CountActivityExecutionsResponse;
 import io.temporal.api.workflowservice.v1.ListActivityExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListActivityExecutionsResponse;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -72,14 +71,8 @@ public final class ActivityListing {
     }
   }
 
-  /** Open runs first, then the most recently closed; newest start first within each. */
-  private static final Comparator<Row> DEFAULT_ORDER = Comparator
-      .comparing((Row r) -> r.activity().closeTime().orElse(java.time.Instant.MAX), Comparator.reverseOrder())
-      .thenComparing(r -> r.activity().scheduleTime(), Comparator.reverseOrder())
-      .thenComparing(r -> r.activity().runId());
-
   private List<Row> matching(NamespaceRecord namespace, VisibilityQuery query) {
-    return query.select(activities.all(namespace.name()).map(a -> new Row(a, namespace)), DEFAULT_ORDER);
+    return query.select(activities.all(namespace.name()).map(a -> new Row(a, namespace)));
   }
 
   public ListActivityExecutionsResponse list(NamespaceRecord namespace, ListActivityExecutionsRequest r) {

@@ -253,14 +253,6 @@ public final class StandaloneActivity implements ActivityOwner {
     }
   }
 
-  void unpause(boolean resetAttempts, boolean resetHeartbeat, Duration jitter) {
-    requireOpen();
-    if (!activity.isPaused()) {
-      throw EngineException.failedPrecondition("activity is not paused");
-    }
-    activity.unpause(resetAttempts, resetHeartbeat, jitter);
-  }
-
   // ---- description ------------------------------------------------------------------------------
 
   /** Every field of ActivityExecutionInfo; heartbeat details and last failure only when asked for. */
@@ -284,12 +276,11 @@ public final class StandaloneActivity implements ActivityOwner {
         .setExecutionTime(ProtoTime.timestamp(executionTime()))
         .setLastWorkerIdentity(pending.getLastWorkerIdentity())
         .setStateTransitionCount(transitions)
-        .setStateSizeBytes(request.getSerializedSize() + (outcome == null ? 0 : outcome.getSerializedSize()))
+        .setStateSizeBytes(stateSizeBytes())
         .setTotalHeartbeatCount(activity.totalHeartbeatCount())
         .setCanceledReason(canceledReason)
         .addAllLinks(request.getLinksList());
-    Instant end = closeTime != null ? closeTime : now;
-    info.setExecutionDuration(ProtoTime.duration(end.isAfter(executionTime()) ? Duration.between(executionTime(), end) : Duration.ZERO));
+    info.setExecutionDuration(ProtoTime.duration(executionDurationUntil(closeTime != null ? closeTime : now)));
     if (!startDelay.isZero()) {
       info.setStartDelay(ProtoTime.duration(startDelay));
     }
@@ -339,6 +330,16 @@ public final class StandaloneActivity implements ActivityOwner {
     return info.build();
   }
 
+  /** What the activity keeps: its request, and its outcome once closed. */
+  private long stateSizeBytes() {
+    return request.getSerializedSize() + (outcome == null ? 0 : outcome.getSerializedSize());
+  }
+
+  /** From the first dispatch (schedule + start delay) to {@code end}; zero before it. */
+  private Duration executionDurationUntil(Instant end) {
+    return end.isAfter(executionTime()) ? Duration.between(executionTime(), end) : Duration.ZERO;
+  }
+
   /** The row ListActivityExecutions shows. */
   public io.temporal.api.activity.v1.ActivityExecutionListInfo listInfo() {
     var info = io.temporal.api.activity.v1.ActivityExecutionListInfo.newBuilder()
@@ -350,13 +351,13 @@ public final class StandaloneActivity implements ActivityOwner {
         .setStatus(status())
         .setTaskQueue(request.getTaskQueue().getName())
         .setStateTransitionCount(transitions)
-        .setStateSizeBytes(request.getSerializedSize() + (outcome == null ? 0 : outcome.getSerializedSize()));
+        .setStateSizeBytes(stateSizeBytes());
     if (request.hasSearchAttributes()) {
       info.setSearchAttributes(request.getSearchAttributes());
     }
     if (closeTime != null) {
       info.setCloseTime(ProtoTime.timestamp(closeTime));
-      info.setExecutionDuration(ProtoTime.duration(closeTime.isAfter(executionTime()) ? Duration.between(executionTime(), closeTime) : Duration.ZERO));
+      info.setExecutionDuration(ProtoTime.duration(executionDurationUntil(closeTime)));
     }
     return info.build();
   }

@@ -17,6 +17,8 @@ public final class TimeDomain {
   private final DeadlineQueue deadlines;
   private final List<Deadline> scheduled = new ArrayList<>();
   private Duration skipped;
+  /** Fired or cancelled deadlines are dropped from the list once it grows past this. */
+  private int pruneAt = 16;
 
   public TimeDomain(Supplier<Instant> serverNow, DeadlineQueue deadlines, Duration initiallySkipped) {
     this.serverNow = serverNow;
@@ -35,7 +37,11 @@ public final class TimeDomain {
 
   /** Schedules {@code action} at {@code at} in this domain's time. */
   public Deadline schedule(Instant at, long rank, String description, Runnable action) {
-    scheduled.removeIf(d -> !d.isPending());
+    if (scheduled.size() >= pruneAt) {
+      // every schedule of every workflow comes here: prune in amortised constant time, not each call
+      scheduled.removeIf(d -> !d.isPending());
+      pruneAt = Math.max(16, 2 * scheduled.size());
+    }
     Deadline deadline = deadlines.schedule(at.minus(skipped), rank, description, action);
     scheduled.add(deadline);
     return deadline;

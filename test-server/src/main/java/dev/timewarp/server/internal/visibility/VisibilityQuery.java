@@ -49,9 +49,18 @@ public final class VisibilityQuery {
     return groupBy;
   }
 
-  /** The rows that match, in the query's order, then {@code defaultOrder}. */
-  public <R extends VisibilityRow> List<R> select(java.util.stream.Stream<R> rows, Comparator<R> defaultOrder) {
-    return rows.filter(this::matches).sorted(ordering(defaultOrder)).toList();
+  /**
+   * The rows that match, in the query's order, then the real server's default: running ones first,
+   * then the most recently closed, newest start first, by run id last. Rows index StartTime,
+   * CloseTime and RunId.
+   */
+  public <R extends VisibilityRow> List<R> select(java.util.stream.Stream<R> rows) {
+    Comparator<R> newestFirst = Comparator
+        .comparing((R r) -> r.value("CloseTime") instanceof java.time.Instant closed ? closed : java.time.Instant.MAX,
+            Comparator.reverseOrder())
+        .thenComparing(r -> (java.time.Instant) r.value("StartTime"), Comparator.reverseOrder())
+        .thenComparing(r -> (String) r.value("RunId"));
+    return rows.filter(this::matches).sorted(ordering(newestFirst)).toList();
   }
 
   /** A listing RPC refuses GROUP BY; only the count RPC named here answers it. */

@@ -1,6 +1,5 @@
 package dev.timewarp.server.internal.workflow;
 
-import dev.timewarp.server.internal.activity.RetryPolicies;
 import dev.timewarp.server.internal.engine.EngineException;
 import dev.timewarp.server.internal.engine.RequestLimits;
 import dev.timewarp.server.internal.time.ProtoTime;
@@ -97,23 +96,8 @@ final class ChildWorkflows {
     if (!ProtoTime.isValid(a.getWorkflowTaskTimeout())) {
       throw bad("Invalid WorkflowTaskTimeout.");
     }
-    if (a.hasRetryPolicy()) {
-      RetryPolicies.validate(RetryPolicies.withDefaults(a.getRetryPolicy())).ifPresent(message -> {
-        throw bad(message);
-      });
-    }
-    if (!a.getCronSchedule().isEmpty()) {
-      try {
-        CronSchedule.parse(a.getCronSchedule());
-      } catch (EngineException e) {
-        throw bad(e.getMessage());
-      }
-    }
-    try {
-      parent.namespace().validateSearchAttributes(a.getSearchAttributes());
-    } catch (EngineException e) {
-      throw new CommandRejection(WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SEARCH_ATTRIBUTES, e.getMessage());
-    }
+    StartRequests.checkCommandRunOptions(parent, a.hasRetryPolicy() ? java.util.Optional.of(a.getRetryPolicy()) : java.util.Optional.empty(),
+        a.getCronSchedule(), a.getSearchAttributes(), ChildWorkflows::bad);
   }
 
   private static CommandRejection bad(String message) {
@@ -164,7 +148,7 @@ final class ChildWorkflows {
     PendingChild child = new PendingChild(initiatedId, namespace, a.getWorkflowId(), a.getWorkflowType().getName(), policy);
     parent.children().put(initiatedId, child);
     StartWorkflowExecutionRequest request = startRequest(namespace, initiated.build());
-    parent.schedule(parent.now(), "start of child " + a.getWorkflowId() + " of " + parent.describe(),
+    parent.afterThisStep("start of child " + a.getWorkflowId() + " of " + parent.describe(),
         () -> startNow(child, request, completedId, a.getControl()));
   }
 
@@ -247,7 +231,7 @@ final class ChildWorkflows {
   /** The child's chain ended with {@code closing}: the parent hears of it, a moment later. */
   static void childClosed(WorkflowRun child, HistoryEvent.Builder closing) {
     RunLineage.ParentLink link = child.lineage().parent().orElseThrow();
-    child.schedule(child.now(), "outcome of child " + child.describe(), () -> {
+    child.afterThisStep("outcome of child " + child.describe(), () -> {
       WorkflowRun parentRun;
       try {
         parentRun = child.engine().workflows().find(link.namespace(), link.execution());

@@ -70,7 +70,7 @@ final class ExecutionClock {
     if (fastForwardTo.isPresent() && (next.isEmpty() || !next.get().isBefore(fastForwardTo.get()))) {
       return Optional.of(new Skip(fastForwardTo.get(), true));
     }
-    return enabled || fastForwardTo.isPresent() ? next.map(at -> new Skip(at, false)) : Optional.empty();
+    return next.map(at -> new Skip(at, false));
   }
 
   /** Jumps to the target; a finished fast-forward turns skipping off, as the real server does. */

@@ -105,7 +105,7 @@ final class ExternalWorkflowCommands {
     }
     long initiatedId = run.append(run.newEvent(EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED)
         .setSignalExternalWorkflowExecutionInitiatedEventAttributes(initiated)).getEventId();
-    later("signal to " + a.getExecution().getWorkflowId(), () -> {
+    run.afterThisStep("signal to " + a.getExecution().getWorkflowId(), () -> {
       Optional<WorkflowRun> target = target(namespace, a.getExecution());
       if (target.isEmpty()) {
         report(run.newEvent(EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED)
@@ -141,7 +141,7 @@ final class ExternalWorkflowCommands {
                 .setControl(a.getControl())
                 .setChildWorkflowOnly(a.getChildWorkflowOnly())
                 .setReason(a.getReason()))).getEventId();
-    later("cancel request to " + a.getWorkflowId(), () -> {
+    run.afterThisStep("cancel request to " + a.getWorkflowId(), () -> {
       Optional<WorkflowRun> target = target(namespace, execution);
       if (target.isEmpty()) {
         report(run.newEvent(EventType.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED)
@@ -163,11 +163,6 @@ final class ExternalWorkflowCommands {
                   .setNamespace(namespace)
                   .setWorkflowExecution(execution)));
     });
-  }
-
-  /** Runs {@code delivery} right after the current step, like the real server's transfer task. */
-  private void later(String what, Runnable delivery) {
-    run.schedule(run.now(), what + " from " + run.describe(), delivery);
   }
 
   /** The outcome goes back to the sender, unless it has closed meanwhile. */

@@ -7,6 +7,7 @@ import dev.timewarp.server.internal.time.ProtoTime;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** Validation and timeout normalisation of workflow start requests, as the frontend does it. */
 final class StartRequests {
@@ -48,12 +49,7 @@ final class StartRequests {
     if (!ProtoTime.isValid(r.getWorkflowTaskTimeout())) {
       throw EngineException.invalidArgument("Invalid WorkflowTaskTimeout.");
     }
-    if (r.hasRetryPolicy()) {
-      RetryPolicies.validate(RetryPolicies.withDefaults(r.getRetryPolicy()))
-          .ifPresent(message -> {
-            throw EngineException.invalidArgument(message);
-          });
-    }
+    checkRetryPolicy(r.hasRetryPolicy() ? Optional.of(r.getRetryPolicy()) : Optional.empty());
     if (r.hasWorkflowStartDelay() && !ProtoTime.isValid(r.getWorkflowStartDelay())) {
       throw EngineException.invalidArgument("An invalid WorkflowStartDelaySeconds is set on request.");
     }
@@ -62,6 +58,36 @@ final class StartRequests {
         throw EngineException.invalidArgument("CronSchedule and WorkflowStartDelay may not be used together.");
       }
       CronSchedule.parse(r.getCronSchedule());
+    }
+  }
+
+  /** A run's retry policy, once defaulted, as every way of starting a run checks it. */
+  static void checkRetryPolicy(Optional<io.temporal.api.common.v1.RetryPolicy> policy) {
+    policy.flatMap(p -> RetryPolicies.validate(RetryPolicies.withDefaults(p))).ifPresent(message -> {
+      throw EngineException.invalidArgument(message);
+    });
+  }
+
+  /**
+   * The options of a command that starts a run (continue-as-new, a child): a bad retry policy or
+   * cron schedule is {@code bad}'s rejection, unregistered search attributes BAD_SEARCH_ATTRIBUTES.
+   */
+  static void checkCommandRunOptions(WorkflowRun run, Optional<io.temporal.api.common.v1.RetryPolicy> policy,
+      String cronSchedule, io.temporal.api.common.v1.SearchAttributes searchAttributes,
+      java.util.function.Function<String, CommandRejection> bad) {
+    try {
+      checkRetryPolicy(policy);
+      if (!cronSchedule.isEmpty()) {
+        CronSchedule.parse(cronSchedule);
+      }
+    } catch (EngineException e) {
+      throw bad.apply(e.getMessage());
+    }
+    try {
+      run.namespace().validateSearchAttributes(searchAttributes);
+    } catch (EngineException e) {
+      throw new CommandRejection(io.temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SEARCH_ATTRIBUTES,
+          e.getMessage());
     }
   }
 

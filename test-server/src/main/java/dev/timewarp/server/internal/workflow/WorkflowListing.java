@@ -13,8 +13,6 @@ import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.api.workflowservice.v1.CountWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.CountWorkflowExecutionsResponse;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -71,14 +69,8 @@ public final class WorkflowListing {
     }
   }
 
-  /** Open runs first, then the most recently closed; newest start first within each. */
-  private static final Comparator<Row> DEFAULT_ORDER = Comparator
-      .comparing((Row r) -> r.run().closeTime().orElse(Instant.MAX), Comparator.reverseOrder())
-      .thenComparing(r -> r.run().startTime(), Comparator.reverseOrder())
-      .thenComparing(r -> r.run().runId());
-
   private List<Row> matching(NamespaceRecord namespace, VisibilityQuery query) {
-    return query.select(workflows.all(namespace.name()).map(Row::new), DEFAULT_ORDER);
+    return query.select(workflows.all(namespace.name()).map(Row::new));
   }
 
   /** A page of runs matching {@code query}; used by List and Scan alike. */

@@ -263,6 +263,14 @@ public final class WorkflowRun implements ActivityOwner {
     return schedule(at, 0, description, action);
   }
 
+  /**
+   * Runs {@code action} right after the current step, as the real server's transfer tasks do work
+   * a step leaves behind (starting a child, delivering a signal, reporting an outcome).
+   */
+  void afterThisStep(String description, Runnable action) {
+    schedule(now(), description, action);
+  }
+
   ExecutionClock clock() {
     return clock;
   }

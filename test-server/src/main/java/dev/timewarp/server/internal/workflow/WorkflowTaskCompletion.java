@@ -339,25 +339,8 @@ final class WorkflowTaskCompletion {
     if (!ProtoTime.isValid(a.getBackoffStartInterval())) {
       throw badContinueAsNew("Invalid BackoffStartInterval.");
     }
-    if (a.hasRetryPolicy()) {
-      dev.timewarp.server.internal.activity.RetryPolicies.validate(
-              dev.timewarp.server.internal.activity.RetryPolicies.withDefaults(a.getRetryPolicy()))
-          .ifPresent(message -> {
-            throw badContinueAsNew(message);
-          });
-    }
-    if (!a.getCronSchedule().isEmpty()) {
-      try {
-        CronSchedule.parse(a.getCronSchedule());
-      } catch (EngineException e) {
-        throw badContinueAsNew(e.getMessage());
-      }
-    }
-    try {
-      run.namespace().validateSearchAttributes(a.getSearchAttributes());
-    } catch (EngineException e) {
-      throw new CommandRejection(WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SEARCH_ATTRIBUTES, e.getMessage());
-    }
+    StartRequests.checkCommandRunOptions(run, a.hasRetryPolicy() ? Optional.of(a.getRetryPolicy()) : Optional.empty(),
+        a.getCronSchedule(), a.getSearchAttributes(), WorkflowTaskCompletion::badContinueAsNew);
   }
 
   private static CommandRejection badContinueAsNew(String message) {
